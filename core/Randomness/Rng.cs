@@ -1,0 +1,111 @@
+namespace NasPS.Randomness;
+
+/// <summary>
+/// The project's seeded generator: xoshiro256** seeded through SplitMix64.
+/// Its whole state is four words, so a search can checkpoint it and resume bit-exactly;
+/// System.Random offers neither a stable algorithm contract nor an exportable state.
+/// </summary>
+public sealed class Rng
+{
+    private ulong _s0, _s1, _s2, _s3;
+
+    public Rng(ulong seed)
+    {
+        ulong x = seed;
+        _s0 = SplitMix64(ref x);
+        _s1 = SplitMix64(ref x);
+        _s2 = SplitMix64(ref x);
+        _s3 = SplitMix64(ref x);
+    }
+
+    private Rng(ulong s0, ulong s1, ulong s2, ulong s3) => (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+
+    /// <summary>Restores a generator from <see cref="GetState"/>.</summary>
+    public static Rng FromState(IReadOnlyList<ulong> state)
+    {
+        if (state.Count != 4) throw new ArgumentException("An Rng state has exactly 4 words.", nameof(state));
+        if ((state[0] | state[1] | state[2] | state[3]) == 0) throw new ArgumentException("An all-zero Rng state is invalid.", nameof(state));
+        return new Rng(state[0], state[1], state[2], state[3]);
+    }
+
+    public ulong[] GetState() => [_s0, _s1, _s2, _s3];
+
+    /// <summary>An independent generator for sub-stream <paramref name="stream"/>, derived from this one's seed material
+    /// without advancing it: parallel work gets the same numbers whatever the thread count.</summary>
+    public Rng Fork(ulong stream)
+    {
+        ulong x = _s0 ^ (stream * 0x9E3779B97F4A7C15UL) ^ Rotl(_s2, 17);
+        return new Rng(SplitMix64(ref x) ^ _s1);
+    }
+
+    public ulong NextUInt64()
+    {
+        ulong result = Rotl(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = Rotl(_s3, 45);
+        return result;
+    }
+
+    /// <summary>Uniform integer in [0, n), unbiased (Lemire's multiply-and-reject).</summary>
+    public int NextInt(int n)
+    {
+        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), n, "The upper bound must be positive.");
+        return (int)NextUInt64((ulong)n);
+    }
+
+    /// <summary>Uniform integer in [0, n), unbiased.</summary>
+    public ulong NextUInt64(ulong n)
+    {
+        if (n == 0) throw new ArgumentOutOfRangeException(nameof(n), "The upper bound must be positive.");
+        ulong x = NextUInt64();
+        UInt128 m = (UInt128)x * n;
+        ulong low = (ulong)m;
+        if (low < n)
+        {
+            ulong threshold = (0 - n) % n;
+            while (low < threshold)
+            {
+                x = NextUInt64();
+                m = (UInt128)x * n;
+                low = (ulong)m;
+            }
+        }
+        return (ulong)(m >> 64);
+    }
+
+    /// <summary>Uniform double in [0, 1) with 53 random bits.</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Standard normal by Box–Muller; the second value is discarded so the state stays four words.</summary>
+    public double NextGaussian()
+    {
+        double u1 = 1.0 - NextDouble(); // (0, 1]: log is finite
+        double u2 = NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+
+    /// <summary>Fisher–Yates shuffle of <paramref name="items"/> in place.</summary>
+    public void Shuffle<T>(Span<T> items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    private static ulong Rotl(ulong x, int k) => (x << k) | (x >> (64 - k));
+
+    private static ulong SplitMix64(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}
