@@ -1,0 +1,40 @@
+namespace NasPS.Spaces;
+
+/// <summary>The spaces NasPS knows, by name (case-insensitive; short aliases accepted).</summary>
+public static class SearchSpaces
+{
+    private static readonly Dictionary<string, Func<ISearchSpace>> Factories = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly List<string> Ordered = [];
+
+    static SearchSpaces()
+    {
+        // Each space registers here: Register("NasBench201", () => NasBench201Space.Instance, "nb201", "nats-tss");
+    }
+
+    /// <summary>Canonical names, in registration order.</summary>
+    public static IReadOnlyList<string> Names => Ordered;
+
+    public static void Register(string name, Func<ISearchSpace> factory, params string[] aliases)
+    {
+        Factories[name] = factory;
+        Ordered.Add(name);
+        foreach (var alias in aliases) Aliases[alias] = name;
+    }
+
+    public static bool TryGet(string? name, out ISearchSpace space)
+    {
+        space = null!;
+        if (string.IsNullOrWhiteSpace(name)) return false;
+        name = name.Trim();
+        if (Aliases.TryGetValue(name, out var canonical)) name = canonical;
+        if (!Factories.TryGetValue(name, out var factory)) return false;
+        space = factory();
+        return true;
+    }
+
+    public static ISearchSpace Get(string name) =>
+        TryGet(name, out var space)
+            ? space
+            : throw new ArgumentException($"Unknown search space '{name}'. Known spaces: {string.Join(", ", Ordered)}.", nameof(name));
+}
