@@ -1,4 +1,3 @@
-using System.Management.Automation;
 using NasPS.Cmdlets;
 using NasPS.Spaces;
 using Xunit;
@@ -25,7 +24,7 @@ public class ParameterLogicTests
     [Fact]
     public void AnUnknownSpaceNamesTheKnownOnes()
     {
-        var e = Assert.Throws<ArgumentTransformationMetadataException>(() => SearchSpaceTransformationAttribute.ToSpaceInfo("nb301"));
+        var e = Assert.Throws<ArgumentException>(() => SearchSpaceTransformationAttribute.ToSpaceInfo("nb301"));
         Assert.Contains("'nb301'", e.Message);
         Assert.Contains("NasBench201", e.Message);
     }
@@ -33,7 +32,7 @@ public class ParameterLogicTests
     [Fact]
     public void ANonSpaceObjectIsRejectedWithItsValue()
     {
-        var e = Assert.Throws<ArgumentTransformationMetadataException>(() => SearchSpaceTransformationAttribute.ToSpaceInfo(42));
+        var e = Assert.Throws<ArgumentException>(() => SearchSpaceTransformationAttribute.ToSpaceInfo(42));
         Assert.Contains("'42'", e.Message);
     }
 
@@ -49,7 +48,7 @@ public class ParameterLogicTests
     [InlineData("")]
     public void UnknownDatasetsFailWithTheValidNames(string name)
     {
-        var e = Assert.Throws<ValidationMetadataException>(() => ValidateDatasetAttribute.Check(name));
+        var e = Assert.Throws<ArgumentException>(() => ValidateDatasetAttribute.Check(name));
         Assert.Contains("cifar10, cifar100, imagenet16", e.Message);
     }
 

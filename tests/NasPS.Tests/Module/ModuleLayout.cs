@@ -18,15 +18,36 @@ public static class ModuleLayout
     public static IReadOnlyList<Type> CmdletTypes { get; } =
         CmdletAssembly.GetTypes().Where(t => t.GetCustomAttribute<CmdletAttribute>() is not null).OrderBy(t => t.Name).ToList();
 
-    public static string CmdletName(Type t)
-    {
-        var a = t.GetCustomAttribute<CmdletAttribute>()!;
-        return $"{a.VerbName}-{a.NounName}";
-    }
+    // PowerShellStandard.Library is a reference stub at run time: its attribute constructors drop their arguments, so
+    // attribute values are read from metadata (CustomAttributeData), which holds exactly what the source wrote.
+
+    public static IEnumerable<CustomAttributeData> Attributes<T>(MemberInfo member) where T : Attribute =>
+        member.CustomAttributes.Where(a => typeof(T).IsAssignableFrom(a.AttributeType));
+
+    public static string Verb(Type cmdlet) => (string)Attributes<CmdletAttribute>(cmdlet).Single().ConstructorArguments[0].Value!;
+
+    public static string CmdletName(Type cmdlet) =>
+        $"{Verb(cmdlet)}-{(string)Attributes<CmdletAttribute>(cmdlet).Single().ConstructorArguments[1].Value!}";
+
+    /// <summary>The types named by [OutputType(typeof(...))] attributes.</summary>
+    public static IReadOnlyList<Type> OutputTypes(Type cmdlet) =>
+        Attributes<OutputTypeAttribute>(cmdlet)
+            .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!)
+            .Select(arg => (Type)arg.Value!)
+            .ToList();
+
+    /// <summary>A named bool of any [Parameter] attribute on <paramref name="parameter"/> (e.g. ValueFromPipeline).</summary>
+    public static bool AnyParameterFlag(PropertyInfo parameter, string flag) =>
+        Attributes<ParameterAttribute>(parameter).Any(a => a.NamedArguments.Any(n => n.MemberName == flag && (bool)n.TypedValue.Value!));
+
+    public static IEnumerable<string> Aliases(PropertyInfo parameter) =>
+        Attributes<AliasAttribute>(parameter)
+            .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!)
+            .Select(arg => (string)arg.Value!);
 
     /// <summary>Public properties carrying [Parameter].</summary>
     public static IEnumerable<PropertyInfo> Parameters(Type cmdlet) =>
-        cmdlet.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetCustomAttributes<ParameterAttribute>().Any());
+        cmdlet.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => Attributes<ParameterAttribute>(p).Any());
 
     /// <summary>The value of an array entry of the manifest (e.g. CmdletsToExport), as written.</summary>
     public static IReadOnlyList<string> ManifestList(string key)

@@ -31,7 +31,7 @@ public class ModuleSurfaceTests
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
             .Select(f => (string)f.GetValue(null)!)
             .ToHashSet(StringComparer.Ordinal);
-        var verb = Cmdlet(typeName).GetCustomAttribute<CmdletAttribute>()!.VerbName;
+        var verb = ModuleLayout.Verb(Cmdlet(typeName));
         Assert.True(approved.Contains(verb), $"{typeName} uses the unapproved verb '{verb}'.");
     }
 
@@ -72,7 +72,7 @@ public class ModuleSurfaceTests
 
     [Theory, MemberData(nameof(Cmdlets))]
     public void DeclaresItsOutputType(string typeName) =>
-        Assert.NotEmpty(Cmdlet(typeName).GetCustomAttributes<OutputTypeAttribute>());
+        Assert.NotEmpty(ModuleLayout.OutputTypes(Cmdlet(typeName)));
 
     [Theory, MemberData(nameof(Cmdlets))]
     public void HasHelpWithSynopsisEveryParameterAndTwoExamples(string typeName)
@@ -94,10 +94,10 @@ public class ModuleSurfaceTests
     public void EveryOutputTypeHasAFormatViewAlsoForItsDeserializedForm(string typeName)
     {
         var selected = ModuleLayout.Formats.Descendants("TypeName").Select(e => e.Value).ToHashSet();
-        foreach (var output in Cmdlet(typeName).GetCustomAttributes<OutputTypeAttribute>().SelectMany(a => a.Type))
+        foreach (var output in ModuleLayout.OutputTypes(Cmdlet(typeName)))
         {
-            Assert.Contains(output.Name, selected);
-            Assert.Contains("Deserialized." + output.Name, selected);
+            Assert.Contains(output.FullName!, selected);
+            Assert.Contains("Deserialized." + output.FullName, selected);
         }
     }
 
@@ -136,21 +136,21 @@ public class ModuleSurfaceTests
     [InlineData(typeof(GetArchitectureCommand), typeof(GetArchitectureCommand))]
     public void UpstreamOutputBindsDownstream(Type upstream, Type downstream)
     {
-        var outputs = upstream.GetCustomAttributes<OutputTypeAttribute>().SelectMany(a => a.Type).Select(t => t.Type!).ToList();
+        var outputs = ModuleLayout.OutputTypes(upstream);
         Assert.NotEmpty(outputs);
         foreach (var output in outputs)
         {
             bool byValue = ModuleLayout.Parameters(downstream).Any(p =>
-                p.GetCustomAttributes<ParameterAttribute>().Any(a => a.ValueFromPipeline) && p.PropertyType.IsAssignableFrom(output));
+                ModuleLayout.AnyParameterFlag(p, "ValueFromPipeline") && p.PropertyType.IsAssignableFrom(output));
             bool byName = ModuleLayout.Parameters(downstream).Any(p =>
-                p.GetCustomAttributes<ParameterAttribute>().Any(a => a.ValueFromPipelineByPropertyName) &&
+                ModuleLayout.AnyParameterFlag(p, "ValueFromPipelineByPropertyName") &&
                 Names(p).Any(n => output.GetProperty(n) is PropertyInfo source && Converts(source.PropertyType, p)));
             Assert.True(byValue || byName, $"{output.Name} from {ModuleLayout.CmdletName(upstream)} binds to no pipeline parameter of {ModuleLayout.CmdletName(downstream)}.");
         }
     }
 
     private static IEnumerable<string> Names(PropertyInfo p) =>
-        new[] { p.Name }.Concat(p.GetCustomAttributes<AliasAttribute>().SelectMany(a => a.AliasNames));
+        new[] { p.Name }.Concat(ModuleLayout.Aliases(p));
 
     /// <summary>Whether a bound value of <paramref name="source"/> type reaches <paramref name="target"/>: directly, as an
     /// element of an array parameter, or through the parameter's transformation attribute.</summary>
@@ -159,7 +159,7 @@ public class ModuleSurfaceTests
         var t = target.PropertyType;
         var element = t.IsArray ? t.GetElementType()! : t;
         if (element.IsAssignableFrom(source) || (Nullable.GetUnderlyingType(element) ?? element).IsAssignableFrom(source)) return true;
-        return target.GetCustomAttributes<ArgumentTransformationAttribute>().Any() && source == typeof(string);
+        return ModuleLayout.Attributes<ArgumentTransformationAttribute>(target).Any() && source == typeof(string);
     }
 
     [Fact]
