@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 dotnet publish cmdlets/NasPS.Cmdlets.csproj -c Release -o module/bin --nologo -v quiet
+# PowerShell finds about_ topics (and, as a fallback, cmdlet help) in the manifest's folder, not the assembly's.
+mkdir -p en-US && cp module/en-US/* en-US/
 dotnet publish cli/NasPS.Cli.csproj -c Release -o out/nasps --nologo -v quiet
 echo "Module: Import-Module $(pwd)/NasPS.psd1    CLI: $(pwd)/out/nasps/nasps"
 out/nasps/nasps archs --space nb201 --random 10 --seed 1
