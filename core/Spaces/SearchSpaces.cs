@@ -10,6 +10,7 @@ public static class SearchSpaces
     static SearchSpaces()
     {
         Register(NasBench201.NasBench201Space.SpaceName, () => NasBench201.NasBench201Space.Instance, "nb201", "nats-tss", "NATS-TSS");
+        Register(NatsSize.NatsSizeSpace.SpaceName, () => NatsSize.NatsSizeSpace.Instance, "nats-sss", "NATS-SSS");
     }
 
     /// <summary>Canonical names, in registration order.</summary>
