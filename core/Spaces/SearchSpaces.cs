@@ -9,7 +9,7 @@ public static class SearchSpaces
 
     static SearchSpaces()
     {
-        // Each space registers here: Register("NasBench201", () => NasBench201Space.Instance, "nb201", "nats-tss");
+        Register(NasBench201.NasBench201Space.SpaceName, () => NasBench201.NasBench201Space.Instance, "nb201", "nats-tss", "NATS-TSS");
     }
 
     /// <summary>Canonical names, in registration order.</summary>
