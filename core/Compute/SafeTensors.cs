@@ -89,7 +89,10 @@ public static class SafeTensors
         : throw new NotSupportedException($"No safetensors dtype for {typeof(T).Name}.");
 
     /// <summary>Reads every tensor of <paramref name="path"/>, keyed by name (in file order).</summary>
-    public static IReadOnlyDictionary<string, SafeTensorEntry> Read(string path)
+    public static IReadOnlyDictionary<string, SafeTensorEntry> Read(string path) => ReadWithMetadata(path).Tensors;
+
+    /// <summary>Reads the tensors and the "__metadata__" string map (empty when absent).</summary>
+    public static (IReadOnlyDictionary<string, SafeTensorEntry> Tensors, IReadOnlyDictionary<string, string> Metadata) ReadWithMetadata(string path)
     {
         byte[] file;
         try { file = File.ReadAllBytes(path); }
@@ -109,13 +112,20 @@ public static class SafeTensors
         catch (JsonException e) { throw Bad(path, $"the header is not valid JSON ({e.Message})"); }
 
         var entries = new List<(long Begin, SafeTensorEntry Entry)>();
+        var metadata = new Dictionary<string, string>();
         var seen = new HashSet<string>();
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad(path, "the header is not a JSON object");
             foreach (var prop in doc.RootElement.EnumerateObject())
             {
-                if (prop.Name == "__metadata__") continue;
+                if (prop.Name == "__metadata__")
+                {
+                    if (prop.Value.ValueKind != JsonValueKind.Object) throw Bad(path, "__metadata__ is not an object");
+                    foreach (var m in prop.Value.EnumerateObject())
+                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : throw Bad(path, $"metadata '{m.Name}' is not a string");
+                    continue;
+                }
                 string name = prop.Name;
                 if (!seen.Add(name)) throw Bad(path, $"tensor '{name}' appears twice in the header");
                 var e = prop.Value;
@@ -144,7 +154,7 @@ public static class SafeTensors
         }
         var result = new Dictionary<string, SafeTensorEntry>();
         foreach (var (_, entry) in entries.OrderBy(e => e.Begin)) result[entry.Name] = entry;
-        return result;
+        return (result, metadata);
     }
 
     /// <summary>Writes <paramref name="entries"/> in the given order; the header is padded to 8 bytes.</summary>
