@@ -57,5 +57,14 @@ public static class CifarReader
         return new ImageBatch(pixels, labels, 3, 32, 32, $"{Path.GetFileName(path)}[{start}..{start + n})");
     }
 
+    /// <summary>The layout whose record size divides the file's length; null when neither or both do (then ask the user).</summary>
+    public static CifarFormat? Detect(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"CIFAR file '{path}' does not exist.", path);
+        long length = new FileInfo(path).Length;
+        bool ten = length > 0 && length % RecordBytes(CifarFormat.Cifar10) == 0, hundred = length > 0 && length % RecordBytes(CifarFormat.Cifar100) == 0;
+        return ten == hundred ? null : ten ? CifarFormat.Cifar10 : CifarFormat.Cifar100;
+    }
+
     private static CifarFormat Other(CifarFormat f) => f == CifarFormat.Cifar10 ? CifarFormat.Cifar100 : CifarFormat.Cifar10;
 }

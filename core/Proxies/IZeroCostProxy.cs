@@ -90,3 +90,21 @@ public static class ZeroCostProxies
             ? proxy
             : throw new ArgumentException($"Unknown proxy '{name}'. Proxies: {string.Join(", ", Names)}.", nameof(name));
 }
+
+/// <summary>How a proxy's score is named on the objects users see: the property a PowerShell user sorts by.</summary>
+public static class ProxyPropertyNames
+{
+    private static readonly Dictionary<string, string> Known = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["logsynflow"] = "LogSynflow", ["logsynflow-eps"] = "LogSynflowEps", ["synflow"] = "Synflow", ["naswot"] = "Naswot",
+        ["swap"] = "SwapScore", ["swap-reg"] = "RegularizedSwapScore", ["entropic"] = "EntropicScore", ["sed"] = "SedScore",
+        ["skip"] = "SkipScore", ["params"] = "ParameterScore", ["flops"] = "FlopsScore", ["grad_norm"] = "GradNorm",
+        ["snip"] = "Snip", ["fisher"] = "Fisher", ["jacob_cov"] = "JacobCov", ["zen"] = "ZenScore", ["zico"] = "ZiCo",
+    };
+
+    /// <summary>The property name for a proxy: a known name, else the proxy name in PascalCase ("my-proxy" → "MyProxy").</summary>
+    public static string For(string proxy) =>
+        Known.TryGetValue(proxy, out var name)
+            ? name
+            : string.Concat(proxy.Split(['-', '_', ' '], StringSplitOptions.RemoveEmptyEntries).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+}
