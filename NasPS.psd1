@@ -11,7 +11,13 @@
     FormatsToProcess     = @('module/NasPS.Format.ps1xml')
     TypesToProcess       = @('module/NasPS.Types.ps1xml')
     CmdletsToExport      = @(
+        'Add-BenchmarkResult'
         'Get-Architecture'
+        'Get-InputBatch'
+        'Import-NasBenchmark'
+        'Measure-ProxyCorrelation'
+        'Measure-SedScore'
+        'Measure-ZeroCostProxy'
         'New-SearchSpace'
     )
     FunctionsToExport    = @()

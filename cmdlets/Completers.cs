@@ -31,3 +31,13 @@ public sealed class DatasetNameCompleter : NameCompleter
 {
     protected override IEnumerable<string> Names => DatasetInfo.Names;
 }
+
+public sealed class ProxyNameCompleter : NameCompleter
+{
+    protected override IEnumerable<string> Names => NasPS.Proxies.ZeroCostProxies.Names;
+}
+
+public sealed class NormalizationCompleter : NameCompleter
+{
+    protected override IEnumerable<string> Names => NasPS.Data.Normalization.Presets.Select(p => p.Name);
+}

@@ -10,4 +10,11 @@ public static class ErrorIds
     public const string InvalidShard = "NasPS.InvalidShard";
     public const string InvalidSampleSize = "NasPS.InvalidSampleSize";
     public const string NotEnumerable = "NasPS.NotEnumerable";
+    public const string UnknownProxy = "NasPS.UnknownProxy";
+    public const string ProxyNotSupported = "NasPS.ProxyNotSupported";
+    public const string NotAnArchitecture = "NasPS.NotAnArchitecture";
+    public const string InvalidInputData = "NasPS.InvalidInputData";
+    public const string InvalidBenchmark = "NasPS.InvalidBenchmark";
+    public const string NotInBenchmark = "NasPS.NotInBenchmark";
+    public const string TooFewValues = "NasPS.TooFewValues";
 }

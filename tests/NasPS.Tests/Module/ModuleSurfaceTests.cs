@@ -134,14 +134,18 @@ public class ModuleSurfaceTests
     [Theory]
     [InlineData(typeof(NewSearchSpaceCommand), typeof(GetArchitectureCommand))]
     [InlineData(typeof(GetArchitectureCommand), typeof(GetArchitectureCommand))]
+    [InlineData(typeof(GetArchitectureCommand), typeof(MeasureZeroCostProxyCommand))]
+    [InlineData(typeof(MeasureZeroCostProxyCommand), typeof(MeasureSedScoreCommand))]
+    [InlineData(typeof(MeasureSedScoreCommand), typeof(GetArchitectureCommand))]
     public void UpstreamOutputBindsDownstream(Type upstream, Type downstream)
     {
         var outputs = ModuleLayout.OutputTypes(upstream);
         Assert.NotEmpty(outputs);
         foreach (var output in outputs)
         {
+            // A PSObject parameter takes any object (PowerShell wraps it), keeping the user's added properties.
             bool byValue = ModuleLayout.Parameters(downstream).Any(p =>
-                ModuleLayout.AnyParameterFlag(p, "ValueFromPipeline") && p.PropertyType.IsAssignableFrom(output));
+                ModuleLayout.AnyParameterFlag(p, "ValueFromPipeline") && (p.PropertyType.IsAssignableFrom(output) || p.PropertyType == typeof(PSObject)));
             bool byName = ModuleLayout.Parameters(downstream).Any(p =>
                 ModuleLayout.AnyParameterFlag(p, "ValueFromPipelineByPropertyName") &&
                 Names(p).Any(n => output.GetProperty(n) is PropertyInfo source && Converts(source.PropertyType, p)));

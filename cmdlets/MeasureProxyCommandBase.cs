@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using NasPS.Data;
+using NasPS.Proxies;
+using NasPS.Spaces;
+
+namespace NasPS.Cmdlets;
+
+/// <summary>
+/// What every Measure-* proxy cmdlet does: resolve each incoming architecture, score it (up to -ThrottleLimit at a
+/// time, on worker threads that never touch PowerShell), add one property per proxy, and pass the object on in order.
+/// </summary>
+public abstract class MeasureProxyCommandBase : PSCmdlet
+{
+    private readonly List<(PSObject Item, Genome Genome, Dataset Dataset)> _window = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Stopwatch _progressClock = Stopwatch.StartNew();
+    private readonly Dictionary<Dataset, ProxyRunner> _runners = [];
+    private IReadOnlyList<IZeroCostProxy> _proxies = [];
+    private long _scored;
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>Proxy input; without it, each proxy uses its data-free default (stated in its protocol).</summary>
+    [Parameter]
+    public ImageBatch? InputBatch { get; set; }
+
+    [Parameter]
+    public long Seed { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 1;
+
+    /// <summary>Overrides the Dataset property of incoming objects.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(DatasetNameCompleter))]
+    [ValidateDataset]
+    public string? Dataset { get; set; }
+
+    /// <summary>The proxies this cmdlet applies (resolved once, in BeginProcessing).</summary>
+    protected abstract IReadOnlyList<string> ProxyNames { get; }
+
+    protected override void BeginProcessing()
+    {
+        var proxies = new List<IZeroCostProxy>();
+        foreach (var name in ProxyNames)
+        {
+            if (ZeroCostProxies.TryGet(name, out var proxy)) proxies.Add(proxy);
+            else ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"Unknown proxy '{name}'. Proxies: {string.Join(", ", ZeroCostProxies.Names)}."),
+                ErrorIds.UnknownProxy, ErrorCategory.InvalidArgument, name));
+        }
+        _proxies = proxies;
+        if (InputBatch is null && proxies.Any(p => p.NeedsInput))
+            WriteVerbose($"No -InputBatch: {string.Join(", ", proxies.Where(p => p.NeedsInput).Select(p => p.Name))} use their data-free default input (Gaussian noise); see each result's protocol.");
+    }
+
+    protected override void ProcessRecord()
+    {
+        var item = InputObject!;
+        string? text = PipelineObjects.Text(item, "Architecture");
+        if (text is null)
+        {
+            WriteError(PipelineObjects.NotAnArchitecture(item));
+            return;
+        }
+        string? spaceName = PipelineObjects.Text(item, "Space");
+        Genome genome;
+        try
+        {
+            genome = spaceName is null ? SearchSpaces.ParseAny(text).Genome : SearchSpaces.Get(spaceName).Parse(text);
+        }
+        catch (Exception e) when (e is ArchitectureFormatException or ArgumentException)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.InvalidArchitecture, ErrorCategory.InvalidArgument, text));
+            return;
+        }
+        var dataset = DatasetInfo.Parse(Dataset ?? PipelineObjects.Text(item, "Dataset") ?? "cifar10");
+        _window.Add((item, genome, dataset));
+        if (_window.Count >= ThrottleLimit) Flush();
+    }
+
+    protected override void EndProcessing()
+    {
+        Flush();
+        WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    private string Activity => $"Scoring with {string.Join(", ", _proxies.Select(p => p.Name))}";
+
+    private void Flush()
+    {
+        if (_window.Count == 0) return;
+        var results = new ScoredArchitecture[_window.Count];
+        try
+        {
+            // Workers compute only; everything PowerShell sees is written below, on the pipeline thread.
+            Parallel.For(0, _window.Count, new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = _stop.Token },
+                i => results[i] = Runner(_window[i].Dataset).ScoreOne(_window[i].Genome));
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        for (int i = 0; i < results.Length; i++)
+        {
+            var (item, genome, _) = _window[i];
+            if (results[i].Error is string error)
+            {
+                WriteError(new ErrorRecord(new NotSupportedException(error), ErrorIds.ProxyNotSupported, ErrorCategory.InvalidOperation, genome.Canonical));
+                continue;
+            }
+            foreach (var result in results[i].Results)
+            {
+                if (!result.IsFinite) WriteWarning($"{result.Proxy} is {result.Value} for {genome.Canonical}; it is kept as is and ranks as the value says.");
+                PipelineObjects.SetScore(item, ProxyPropertyNames.For(result.Proxy), result.Proxy, result.Value);
+                WriteDebug($"{result.Proxy} v{result.Version} = {result.Value} ({result.Protocol}; {result.Elapsed.TotalMilliseconds:F1} ms)");
+            }
+            WriteObject(item);
+        }
+        _scored += _window.Count;
+        _window.Clear();
+        if (_progressClock.ElapsedMilliseconds >= 250)
+        {
+            WriteProgress(new ProgressRecord(1, Activity, $"{_scored} architectures scored"));
+            _progressClock.Restart();
+        }
+    }
+
+    private ProxyRunner Runner(Dataset dataset)
+    {
+        lock (_runners)
+        {
+            if (!_runners.TryGetValue(dataset, out var runner))
+                _runners[dataset] = runner = new ProxyRunner(_proxies, new ProxyContext
+                {
+                    Dataset = dataset, Input = InputBatch, Seed = unchecked((ulong)Seed), Cancellation = _stop.Token,
+                });
+            return runner;
+        }
+    }
+}
+
+/// <summary>Scores architectures with any registered proxies by name.</summary>
+[Cmdlet(VerbsDiagnostic.Measure, "ZeroCostProxy")]
+[OutputType(typeof(ArchitectureRecord))]
+public sealed class MeasureZeroCostProxyCommand : MeasureProxyCommandBase
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(ProxyNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = [];
+
+    protected override IReadOnlyList<string> ProxyNames => Name;
+}
+
+/// <summary>Scores architectures with NasPS's SED-inspired, data-free topology proxy.</summary>
+[Cmdlet(VerbsDiagnostic.Measure, "SedScore")]
+[OutputType(typeof(ArchitectureRecord))]
+public sealed class MeasureSedScoreCommand : MeasureProxyCommandBase
+{
+    protected override IReadOnlyList<string> ProxyNames => ["sed"];
+}

@@ -1,0 +1,26 @@
+using System.Management.Automation;
+using NasPS.Spaces;
+
+namespace NasPS.Cmdlets;
+
+/// <summary>Reading architecture objects as they arrive: live records, their deserialized copies, or any object with an
+/// Architecture property (Import-Csv rows), and adding properties to them without losing the user's own.</summary>
+internal static class PipelineObjects
+{
+    public static string? Text(PSObject item, string property) =>
+        item.BaseObject is ArchitectureRecord record
+            ? property switch { "Space" => record.Space, "Architecture" => record.Architecture, "Dataset" => record.Dataset, _ => null }
+            : item.Properties[property]?.Value?.ToString() ?? (item.BaseObject as string is { } s && property == "Architecture" ? s : null);
+
+    /// <summary>Adds (or replaces) a note property, and mirrors it into a live record's Scores for the CLI's writers.</summary>
+    public static void SetScore(PSObject item, string property, string proxy, double value)
+    {
+        if (item.BaseObject is ArchitectureRecord record) record.Scores[proxy] = value;
+        if (item.Properties[property] is not null) item.Properties.Remove(property);
+        item.Properties.Add(new PSNoteProperty(property, value));
+    }
+
+    public static ErrorRecord NotAnArchitecture(PSObject item) => new(
+        new ArgumentException($"'{item}' is not an architecture: pipe Get-Architecture output, an architecture string, or objects with an Architecture property."),
+        ErrorIds.NotAnArchitecture, ErrorCategory.InvalidArgument, item);
+}

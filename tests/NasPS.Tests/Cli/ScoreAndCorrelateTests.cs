@@ -1,0 +1,143 @@
+using System.Globalization;
+using NasPS.Analysis;
+using NasPS.Cli;
+using NasPS.IO;
+using NasPS.Proxies;
+using NasPS.Spaces;
+using Xunit;
+
+namespace NasPS.Tests.Cli;
+
+public class ScoreAndCorrelateTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        return (NaspsCli.Run(args, output, error), output.ToString(), error.ToString());
+    }
+
+    private static string Benchmark => SharedData.Path("nb201/nb201.csv");
+
+    [Fact]
+    public void ScoreWritesOneColumnPerProxyMatchingTheProxyItself()
+    {
+        var (code, text, err) = Run("score", "--space", "nb201", "--index", "1462,1651", "--proxy", "sed", "--format", "csv");
+        Assert.True(code == 0, err);
+        var table = CsvTable.Parse(new StringReader(text), "out");
+        Assert.Equal(["index", "arch", "hash", "dataset", "params", "flops", "sed"], table.Header);
+        var nb201 = SearchSpaces.Get("nb201");
+        double expected = ZeroCostProxies.Get("sed").Score(nb201.FromIndex(1462), new ProxyContext { Dataset = Dataset.Cifar10 }).Value;
+        Assert.Equal(expected, table.Double(0, 6));
+        Assert.Equal(double.NegativeInfinity, table.Double(1, 6)); // all-none: disconnected, written as -inf, not replaced
+    }
+
+    [Theory]
+    [InlineData(new[] { "score", "--space", "nb201", "--index", "0" }, "--proxy is required")]
+    [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "magic" }, "Unknown proxy 'magic'")]
+    [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "sed", "--batch", "8" }, "go with --data")]
+    [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "sed", "--threads", "0" }, "--threads must be between 1 and 64")]
+    public void ScoreUsageErrorsSayWhy(string[] args, string expected)
+    {
+        var (code, _, err) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err);
+    }
+
+    /// <summary>The correlate path reproduces the spec's §5.1 numbers from FreeREA's cached values over all 15,625.</summary>
+    [Fact]
+    public void CorrelateFromAScoresFileReproducesTheSpecTable()
+    {
+        var (code, text, err) = Run("correlate", "--space", "nb201", "--benchmark", Benchmark, "--all",
+            "--scores", SharedData.Path("nb201/nb201_cached_proxies.csv"), "--column", "cifar10_freerea_logsynflow,cifar10_freerea_naswot", "--format", "csv");
+        Assert.True(code == 0, err);
+        var table = CsvTable.Parse(new StringReader(text), "out");
+        Assert.Equal(15625, table.Long(0, table.Column("count")));
+        Assert.Equal(0.826, table.Double(0, table.Column("spearman"))!.Value, 3);
+        Assert.Equal(0.630, table.Double(0, table.Column("kendall_tau_b"))!.Value, 3);
+        Assert.Equal(0.793, table.Double(1, table.Column("spearman"))!.Value, 3);
+        Assert.Equal(0.608, table.Double(1, table.Column("kendall_tau_b"))!.Value, 3);
+    }
+
+    [Fact]
+    public void CorrelateLiveAgreesWithCorrelatingTheScoreOutput()
+    {
+        var live = Run("correlate", "--space", "nb201", "--benchmark", Benchmark, "--random", "300", "--seed", "4", "--proxy", "sed", "--format", "csv", "--dataset", "cifar100");
+        Assert.True(live.Code == 0, live.Err);
+        var scored = Run("score", "--space", "nb201", "--random", "300", "--seed", "4", "--proxy", "sed", "--format", "csv", "--dataset", "cifar100");
+        var scores = CsvTable.Parse(new StringReader(scored.Out), "scores");
+        var truth = CsvTable.Load(Benchmark);
+        var x = Enumerable.Range(0, scores.Rows.Count).Select(r => scores.Double(r, 6)!.Value).ToList();
+        var y = Enumerable.Range(0, scores.Rows.Count).Select(r => truth.Double((int)scores.Long(r, 0), truth.Column("cifar100_test_acc"))!.Value).ToList();
+        var expected = CorrelationReport.Compute("sed", x, "cifar100_test_acc", y);
+        var row = CsvTable.Parse(new StringReader(live.Out), "live");
+        Assert.Equal(expected.Spearman.ToString("R", CultureInfo.InvariantCulture), row.Text(0, row.Column("spearman")));
+        Assert.Equal("cifar100_test_acc", row.Text(0, row.Column("target")));
+    }
+
+    [Fact]
+    public void CorrelateNamesAMissingRowOfTheScoresFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"nasps-scores-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, "index,s\n0,1.5\n");
+        try
+        {
+            var (code, _, err) = Run("correlate", "--space", "nb201", "--benchmark", Benchmark, "--index", "0,1", "--scores", path, "--column", "s");
+            Assert.Equal(1, code);
+            Assert.Contains("no row for index 1", err);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
+
+public class ProxyRunnerTests
+{
+    /// <summary>A proxy that records nothing but its input, so order and determinism can be checked without a network.</summary>
+    private sealed class LengthProxy : IZeroCostProxy
+    {
+        public string Name => "length";
+        public string Version => "1";
+        public bool NeedsInput => false;
+        public bool Supports(Genome genome) => genome.SpaceName == "NasBench201";
+        public ProxyResult Score(Genome genome, ProxyContext context) =>
+            new(Name, Version, genome.Canonical.Length + (double)context.Seed, "test", TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void ResultsComeBackInInputOrderForAnyThrottleLimit()
+    {
+        var space = SearchSpaces.Get("nb201");
+        var genomes = ArchitectureQuery.Random(space, 97, 5).ToList();
+        var context = new ProxyContext { Dataset = Dataset.Cifar10, Seed = 3 };
+        var one = new ProxyRunner([new LengthProxy()], context).Run(genomes).ToList();
+        var four = new ProxyRunner([new LengthProxy()], context) { ThrottleLimit = 4 }.Run(genomes).ToList();
+        Assert.Equal(genomes, one.Select(s => s.Genome));
+        Assert.Equal(one.Select(s => s.Results[0].Value), four.Select(s => s.Results[0].Value));
+        Assert.Equal(genomes[10].Canonical.Length + 3, one[10].Results[0].Value);
+    }
+
+    [Fact]
+    public void AnUnsupportedArchitectureIsReportedNotThrown()
+    {
+        var nats = SearchSpaces.Get("NatsSize");
+        var scored = new ProxyRunner([new LengthProxy()], new ProxyContext { Dataset = Dataset.Cifar10 }).ScoreOne(nats.FromIndex(0));
+        Assert.Contains("not defined on NatsSize", scored.Error);
+        Assert.Empty(scored.Results);
+    }
+
+    [Theory]
+    [InlineData("logsynflow", "LogSynflow")]
+    [InlineData("sed", "SedScore")]
+    [InlineData("my-new_proxy", "MyNewProxy")]
+    public void ScorePropertiesHaveReadableNames(string proxy, string property) => Assert.Equal(property, ProxyPropertyNames.For(proxy));
+
+    [Fact]
+    public void TheRegistryRefusesADuplicateAndNamesTheKnownProxies()
+    {
+        Assert.Throws<InvalidOperationException>(() => ZeroCostProxies.Register(new SedProxy()));
+        Assert.Contains("sed", Assert.Throws<ArgumentException>(() => ZeroCostProxies.Get("nope")).Message);
+    }
+}
