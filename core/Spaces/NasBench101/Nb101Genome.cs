@@ -29,7 +29,7 @@ public sealed class Nb101Genome : Genome
         EdgeCount = adjacency.Count(e => e);
     }
 
-    public override string SpaceName => "NasBench101";
+    public override string SpaceName => NasBench101Space.SpaceName;
 
     public int VertexCount { get; }
     public int EdgeCount { get; }
@@ -151,6 +151,30 @@ public sealed class Nb101Genome : Genome
         }
         // Python's str() of a sorted list of strings: ['a', 'b']
         return Md5Hex("[" + string.Join(", ", hashes.Order(StringComparer.Ordinal).Select(h => $"'{h}'")) + "]");
+    }
+
+    /// <summary>
+    /// FreeREA's skip metric for NAS-Bench-101 (spec §3.4): every edge u → v jumps over v − 1 − u vertices; the score is
+    /// the mean of the non-zero jumps, 0 when there is none. This is the corrected form: the released code adds each
+    /// edge's jump of a multi-input vertex to the running value of the previous edge, which NasPS does not reproduce
+    /// (e.g. input;conv3x3-bn-relu:0;maxpool3x3:0,1;output:1,2 scores 1.0 here, 1.5 in the released code).
+    /// </summary>
+    public double SkipMetric
+    {
+        get
+        {
+            int jumps = 0, jumped = 0;
+            for (int v = 1; v < VertexCount; v++)
+            {
+                for (int u = 0; u < v; u++)
+                {
+                    if (!HasEdge(u, v) || v - 1 - u == 0) continue;
+                    jumps++;
+                    jumped += v - 1 - u;
+                }
+            }
+            return jumps == 0 ? 0.0 : (double)jumped / jumps;
+        }
     }
 
     private static string Md5Hex(string text) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(text)));

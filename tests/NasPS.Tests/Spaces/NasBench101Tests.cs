@@ -173,6 +173,17 @@ public class NasBench101Tests(ITestOutputHelper output)
         Assert.Equal("NasBench101", e.Space);
     }
 
+    [Theory]
+    [InlineData("input;conv3x3-bn-relu:0;maxpool3x3:0,1;output:1,2", 1.0)]            // jumps 0→2 and 1→3, one vertex each
+    [InlineData("input;conv3x3-bn-relu:0;conv1x1-bn-relu:1;output:0,2", 2.0)]          // only 0→3 jumps (two vertices)
+    [InlineData("input;conv3x3-bn-relu:0;conv1x1-bn-relu:1;maxpool3x3:0,2;output:0,3", 2.5)] // 0→3 jumps 2, 0→4 jumps 3
+    [InlineData("input;conv3x3-bn-relu:0;output:1", 0.0)]
+    [InlineData("input;output:0", 0.0)]
+    public void SkipMetric_AveragesTheNonZeroJumps(string cell, double expected)
+    {
+        Assert.Equal(expected, Space.Parse(cell).SkipMetric, 12);
+    }
+
     [Fact]
     public void Create_RejectsBadSpecs_WithReasons()
     {
