@@ -117,7 +117,7 @@ public sealed class NasBench101Space : ISearchSpace
         for (int attempt = 0; attempt < MutationAttempts; attempt++)
         {
             var child = Nb101FreeReaOperators.MutateOnce(parent, rng);
-            if (child is not null && child.GraphHash != parent.GraphHash) return child;
+            if (child is not null && !child.IsIsomorphicTo(parent)) return child;
         }
         throw new InvalidOperationException($"FreeREA's mutation found no valid neighbour of '{parent}' in {MutationAttempts} attempts.");
     }

@@ -123,6 +123,17 @@ public sealed class Nb101Genome : Genome
     /// </summary>
     public string GraphHash => _graphHash ??= ComputeGraphHash();
 
+    /// <summary>Whether the two cells are the same graph up to vertex order: equal <see cref="GraphHash"/> (the
+    /// benchmark's test), after cheap invariants (sizes, operation counts) that settle most pairs without hashing.</summary>
+    public bool IsIsomorphicTo(Nb101Genome other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (VertexCount != other.VertexCount || EdgeCount != other.EdgeCount) return false;
+        for (int op = 0; op < Nb101OpNames.Names.Count; op++)
+            if (_ops.Count(o => (int)o == op) != other._ops.Count(o => (int)o == op)) return false;
+        return GraphHash == other.GraphHash;
+    }
+
     private string ComputeGraphHash()
     {
         int n = VertexCount;

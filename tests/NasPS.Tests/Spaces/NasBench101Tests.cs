@@ -67,6 +67,8 @@ public class NasBench101Tests(ITestOutputHelper output)
         Assert.NotEqual(a.Canonical, b.Canonical);
         Assert.Equal(a.GraphHash, b.GraphHash);
         Assert.NotEqual(a.GraphHash, c.GraphHash);
+        Assert.True(a.IsIsomorphicTo(b));
+        Assert.False(a.IsIsomorphicTo(c));
     }
 
     [Fact]
@@ -210,6 +212,25 @@ public class NasBench101Tests(ITestOutputHelper output)
         }
         var parent = Space.Parse("input;conv3x3-bn-relu:0;maxpool3x3:0,1;output:1,2");
         Assert.Equal(Space.Mutate(parent, new Rng(8)), Space.Mutate(parent, new Rng(8)));
+    }
+
+    [Fact]
+    public void Mutate_OfASmallCell_FollowsFreeReaBranchProbabilities()
+    {
+        // input → conv3x3 → output: FreeREA adds a node (a no-op here, retried) with p 1/4, adds the edge 0→2 with
+        // p 1/4, "modifies" an edge (remove fails, then the same edge is added) with p 1/4 and changes the op with p 1/4.
+        // Given success: the new edge 2/3, each of the two other ops 1/6.
+        var parent = Space.Parse("input;conv3x3-bn-relu:0;output:1");
+        string[] outcomes = ["input;conv3x3-bn-relu:0;output:0,1", "input;conv1x1-bn-relu:0;output:1", "input;maxpool3x3:0;output:1"];
+        var counts = new long[3];
+        var rng = new Rng(77);
+        for (int t = 0; t < 12_000; t++)
+        {
+            int k = Array.IndexOf(outcomes, Space.Mutate(parent, rng).Canonical);
+            Assert.True(k >= 0);
+            counts[k]++;
+        }
+        Assert.True(ChiSquare.Statistic(counts, [2 / 3.0, 1 / 6.0, 1 / 6.0]) < ChiSquare.Critical(2));
     }
 
     [Fact]
