@@ -119,20 +119,28 @@ public sealed class SedScore
         ArgumentNullException.ThrowIfNull(cell);
         int live = LiveEdgeMask(cell);
         if (live == 0) return double.NegativeInfinity;
-        double entropy = 0;
-        int skips = 0;
+        // ½ln(C·k²) = ½ln C + ln k, and a k×k pool is −ln k: so a 3×3 conv and a 3×3 pool cancel their ln 3
+        // exactly. Adding whole multiples of ½ln C and ln 3 (not edge by edge) makes every pair of cells
+        // whose entropies are equal in exact arithmetic tie bit for bit, whatever edges the operations sit on.
+        int inputConvs = 0, innerConvs = 0, ln3Steps = 0, skips = 0;
         for (int k = 0; k < Nb201Genome.EdgeCount; k++)
         {
             if ((live & (1 << k)) == 0) continue;
-            int channels = Nb201Genome.Edges[k].From == 0 ? inChannels : outChannels;
+            bool fromInput = Nb201Genome.Edges[k].From == 0;
             switch (cell[k])
             {
-                case Nb201Op.Conv1x1: entropy += ConvEntropy(channels, 1); break;
-                case Nb201Op.Conv3x3: entropy += ConvEntropy(channels, 3); break;
-                case Nb201Op.AvgPool3x3: entropy += PoolEntropy(3); break;
+                case Nb201Op.Conv1x1:
+                    if (fromInput) inputConvs++; else innerConvs++;
+                    break;
+                case Nb201Op.Conv3x3:
+                    if (fromInput) inputConvs++; else innerConvs++;
+                    ln3Steps++;
+                    break;
+                case Nb201Op.AvgPool3x3: ln3Steps--; break;
                 case Nb201Op.SkipConnect: skips++; break;
             }
         }
+        double entropy = inputConvs * ConvEntropy(inChannels, 1) + innerConvs * ConvEntropy(outChannels, 1) + ln3Steps * Math.Log(3);
         return entropy - SkipPenalty * Math.Max(0, skips - 1);
     }
 
