@@ -1,0 +1,121 @@
+using System.Runtime.CompilerServices;
+
+namespace NasPS.Compute;
+
+/// <summary>
+/// Process-wide accounting of the pooled buffers of every element type, so that a caller can check that scoring
+/// thousands of networks keeps memory flat.
+/// </summary>
+public static class BufferPool
+{
+    private static long _retainedBytes, _rentedBytes, _peakRentedBytes;
+
+    /// <summary>Default ceiling on the bytes kept for reuse; buffers returned beyond it are left to the GC.</summary>
+    public const long DefaultRetainLimitBytes = 4L << 30;
+
+    private static long _retainLimitBytes = DefaultRetainLimitBytes;
+
+    /// <summary>Bytes held by the pools, free for reuse.</summary>
+    public static long RetainedBytes => Interlocked.Read(ref _retainedBytes);
+
+    /// <summary>Bytes currently handed out to live tensors and saved autograd state.</summary>
+    public static long RentedBytes => Interlocked.Read(ref _rentedBytes);
+
+    /// <summary>The highest <see cref="RentedBytes"/> seen since the last <see cref="ResetPeak"/>: the working memory of a pass.</summary>
+    public static long PeakRentedBytes => Interlocked.Read(ref _peakRentedBytes);
+
+    public static long RetainLimitBytes
+    {
+        get => Interlocked.Read(ref _retainLimitBytes);
+        set => Interlocked.Exchange(ref _retainLimitBytes, value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value)));
+    }
+
+    public static void ResetPeak() => Interlocked.Exchange(ref _peakRentedBytes, RentedBytes);
+
+    /// <summary>Drops every retained buffer of every element type (they become garbage).</summary>
+    public static void Trim()
+    {
+        foreach (var trim in Trimmers) trim();
+    }
+
+    internal static readonly List<Action> Trimmers = [];
+
+    internal static void OnRent(long bytes, bool fromRetained)
+    {
+        if (fromRetained) Interlocked.Add(ref _retainedBytes, -bytes);
+        long now = Interlocked.Add(ref _rentedBytes, bytes);
+        long peak;
+        while (now > (peak = Interlocked.Read(ref _peakRentedBytes)) &&
+               Interlocked.CompareExchange(ref _peakRentedBytes, now, peak) != peak) { }
+    }
+
+    internal static void OnReturn(long bytes, bool retained)
+    {
+        Interlocked.Add(ref _rentedBytes, -bytes);
+        if (retained) Interlocked.Add(ref _retainedBytes, bytes);
+    }
+
+    internal static void OnDropRetained(long bytes) => Interlocked.Add(ref _retainedBytes, -bytes);
+}
+
+/// <summary>
+/// A thread-safe pool of arrays of element type <typeparamref name="E"/>, keyed by exact length: the same
+/// network scored again asks for the same lengths, so exact buckets reuse everything without the slack of
+/// power-of-two buckets. Rented arrays are not cleared.
+/// </summary>
+public static class BufferPool<E> where E : unmanaged
+{
+    private static readonly Dictionary<int, Stack<E[]>> Free = [];
+    private static readonly Lock Gate = new();
+
+    static BufferPool()
+    {
+        lock (BufferPool.Trimmers) BufferPool.Trimmers.Add(Trim);
+    }
+
+    private static long Bytes(int length) => (long)length * Unsafe.SizeOf<E>();
+
+    public static E[] Rent(int length)
+    {
+        if (length == 0) return [];
+        E[]? array = null;
+        lock (Gate)
+        {
+            if (Free.TryGetValue(length, out var stack) && stack.Count > 0) array = stack.Pop();
+        }
+        BufferPool.OnRent(Bytes(length), fromRetained: array is not null);
+        return array ?? GC.AllocateUninitializedArray<E>(length);
+    }
+
+    public static void Return(E[] array)
+    {
+        if (array.Length == 0) return;
+        long bytes = Bytes(array.Length);
+        bool keep = BufferPool.RetainedBytes + bytes <= BufferPool.RetainLimitBytes;
+        if (keep)
+        {
+            lock (Gate)
+            {
+                if (!Free.TryGetValue(array.Length, out var stack)) Free[array.Length] = stack = new Stack<E[]>();
+                stack.Push(array);
+            }
+        }
+        BufferPool.OnReturn(bytes, keep);
+    }
+
+    /// <summary>An array rented here that will never come back (it was handed to the GC): stop counting it.</summary>
+    internal static void Forget(int length) => BufferPool.OnReturn(Bytes(length), retained: false);
+
+    private static void Trim()
+    {
+        lock (Gate)
+        {
+            foreach (var (length, stack) in Free)
+            {
+                BufferPool.OnDropRetained(Bytes(length) * stack.Count);
+                stack.Clear();
+            }
+            Free.Clear();
+        }
+    }
+}

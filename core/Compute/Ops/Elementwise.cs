@@ -1,0 +1,201 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using NasPS.Compute.Autograd;
+
+namespace NasPS.Compute;
+
+public static partial class Ops
+{
+    private delegate void Map<T>(ReadOnlySpan<T> x, Span<T> y);
+
+    /// <summary>dx from the input x, the output y and the output gradient dy.</summary>
+    private delegate void MapBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx);
+
+    /// <summary>An element-wise op: <paramref name="forward"/> fills y from x, <paramref name="backward"/> gives dx.</summary>
+    private static Tensor<T> Elementwise<T>(string op, Tensor<T> x, Map<T> forward, MapBackward<T> backward)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var y = Tensors.Empty<T>(x.ShapeArray);
+        forward(x.ReadOnlySpan, y.Span);
+        return Graph.Record(y, op, [x], dy =>
+        {
+            var dx = Tensors.Empty<T>(x.ShapeArray);
+            backward(x.ReadOnlySpan, y.ReadOnlySpan, dy.ReadOnlySpan, dx.Span);
+            return [dx];
+        });
+    }
+
+    public static Tensor<T> Relu<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Elementwise("relu", x,
+            static (x, y) => TensorPrimitives.Max(x, T.Zero, y),
+            static (_, y, dy, dx) => MaskWherePositive(y, dy, dx));
+
+    /// <summary>dx[i] = mask[i] &gt; 0 ? dy[i] : 0, vectorised.</summary>
+    private static void MaskWherePositive<T>(ReadOnlySpan<T> mask, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            for (; i <= mask.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var m = Vector.GreaterThan(new Vector<T>(mask[i..]), Vector<T>.Zero);
+                Vector.ConditionalSelect(m, new Vector<T>(dy[i..]), Vector<T>.Zero).CopyTo(dx[i..]);
+            }
+        }
+        for (; i < mask.Length; i++) dx[i] = mask[i] > T.Zero ? dy[i] : T.Zero;
+    }
+
+    /// <summary>GELU in its exact form x·Φ(x) (PyTorch's default, approximate='none').</summary>
+    public static Tensor<T> Gelu<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Elementwise("gelu", x,
+            static (x, y) =>
+            {
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double v = double.CreateTruncating(x[i]);
+                    y[i] = T.CreateTruncating(v * SpecialFunctions.NormalCdf(v));
+                }
+            },
+            static (x, _, dy, dx) =>
+            {
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double v = double.CreateTruncating(x[i]);
+                    double d = SpecialFunctions.NormalCdf(v) + v * SpecialFunctions.NormalPdf(v);
+                    dx[i] = dy[i] * T.CreateTruncating(d);
+                }
+            });
+
+    public static Tensor<T> Sigmoid<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Elementwise("sigmoid", x,
+            static (x, y) => TensorPrimitives.Sigmoid(x, y),
+            static (_, y, dy, dx) =>
+            {
+                for (int i = 0; i < y.Length; i++) dx[i] = dy[i] * y[i] * (T.One - y[i]);
+            });
+
+    /// <summary>SiLU (swish): x·σ(x).</summary>
+    public static Tensor<T> Silu<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Elementwise("silu", x,
+            static (x, y) =>
+            {
+                TensorPrimitives.Sigmoid(x, y);
+                TensorPrimitives.Multiply(x, y, y);
+            },
+            static (x, _, dy, dx) =>
+            {
+                for (int i = 0; i < x.Length; i++)
+                {
+                    T s = T.One / (T.One + T.Exp(-x[i]));
+                    dx[i] = dy[i] * s * (T.One + x[i] * (T.One - s));
+                }
+            });
+
+    /// <summary>Hardswish: x·relu6(x + 3)/6; the derivative follows PyTorch at the kinks (x = -3 → -0.5, x = 3 → 1.5).</summary>
+    public static Tensor<T> Hardswish<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Elementwise("hardswish", x,
+            static (x, y) =>
+            {
+                T three = T.CreateTruncating(3), six = T.CreateTruncating(6);
+                for (int i = 0; i < x.Length; i++) y[i] = x[i] * T.Clamp(x[i] + three, T.Zero, six) / six;
+            },
+            static (x, _, dy, dx) =>
+            {
+                T three = T.CreateTruncating(3), half = T.CreateTruncating(0.5);
+                for (int i = 0; i < x.Length; i++)
+                    dx[i] = x[i] < -three ? T.Zero : x[i] <= three ? dy[i] * (x[i] / three + half) : dy[i];
+            });
+
+    /// <summary>|x|; the gradient at 0 is 0, as in PyTorch.</summary>
+    public static Tensor<T> Abs<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Elementwise("abs", x,
+            static (x, y) => TensorPrimitives.Abs(x, y),
+            static (x, _, dy, dx) =>
+            {
+                for (int i = 0; i < x.Length; i++) dx[i] = dy[i] * SignOf(x[i]);
+            });
+
+    /// <summary>sign(x) ∈ {-1, 0, 1}; its gradient is zero everywhere.</summary>
+    public static Tensor<T> Sign<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Elementwise("sign", x,
+            static (x, y) =>
+            {
+                for (int i = 0; i < x.Length; i++) y[i] = SignOf(x[i]);
+            },
+            static (_, _, _, dx) => dx.Clear());
+
+    private static T SignOf<T>(T v) where T : unmanaged, IFloatingPointIeee754<T> =>
+        v > T.Zero ? T.One : v < T.Zero ? -T.One : T.IsNaN(v) ? v : T.Zero;
+
+    /// <summary>ln(1 + x), accurate for small x.</summary>
+    public static Tensor<T> Log1p<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Elementwise("log1p", x,
+            static (x, y) =>
+            {
+                for (int i = 0; i < x.Length; i++) y[i] = T.LogP1(x[i]);
+            },
+            static (x, _, dy, dx) =>
+            {
+                for (int i = 0; i < x.Length; i++) dx[i] = dy[i] / (T.One + x[i]);
+            });
+
+    /// <summary>x·factor.</summary>
+    public static Tensor<T> Scale<T>(Tensor<T> x, T factor) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var y = Tensors.Empty<T>(x.ShapeArray);
+        TensorPrimitives.Multiply(x.ReadOnlySpan, factor, y.Span);
+        return Graph.Record(y, "scale", [x], dy =>
+        {
+            var dx = Tensors.Empty<T>(x.ShapeArray);
+            TensorPrimitives.Multiply(dy.ReadOnlySpan, factor, dx.Span);
+            return [dx];
+        });
+    }
+
+    /// <summary>The NAS-Bench-201 'none' operation: zeros shaped like x, and a zero gradient for x.</summary>
+    public static Tensor<T> Zero<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var y = Tensors.Zeros<T>(x.ShapeArray);
+        return Graph.Record(y, "zero", [x], _ => [Tensors.Zeros<T>(x.ShapeArray)]);
+    }
+
+    public static Tensor<T> Add<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Shapes.RequireSame("add", a, b);
+        var y = Tensors.Empty<T>(a.ShapeArray);
+        TensorPrimitives.Add(a.ReadOnlySpan, b.ReadOnlySpan, y.Span);
+        return Graph.Record(y, "add", [a, b], dy => [dy, dy]);
+    }
+
+    /// <summary>Sum of several same-shaped tensors, left to right (Python's sum order).</summary>
+    public static Tensor<T> AddN<T>(IReadOnlyList<Tensor<T>> terms) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (terms.Count == 0) throw new ArgumentException("add: at least one tensor is needed.", nameof(terms));
+        var acc = terms[0];
+        for (int i = 1; i < terms.Count; i++) acc = Add(acc, terms[i]);
+        return acc;
+    }
+
+    /// <summary>Element-wise product of same-shaped tensors.</summary>
+    public static Tensor<T> Mul<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Shapes.RequireSame("mul", a, b);
+        var y = Tensors.Empty<T>(a.ShapeArray);
+        TensorPrimitives.Multiply(a.ReadOnlySpan, b.ReadOnlySpan, y.Span);
+        return Graph.Record(y, "mul", [a, b], dy =>
+        {
+            Tensor<T>? da = null, db = null;
+            if (a.RequiresGrad)
+            {
+                da = Tensors.Empty<T>(a.ShapeArray);
+                TensorPrimitives.Multiply(dy.ReadOnlySpan, b.ReadOnlySpan, da.Span);
+            }
+            if (b.RequiresGrad)
+            {
+                db = Tensors.Empty<T>(b.ShapeArray);
+                TensorPrimitives.Multiply(dy.ReadOnlySpan, a.ReadOnlySpan, db.Span);
+            }
+            return [da, db];
+        });
+    }
+}

@@ -1,0 +1,159 @@
+using System.Numerics;
+using NasPS.Compute.Autograd;
+
+namespace NasPS.Compute;
+
+public static partial class Ops
+{
+    private static (int N, int C, int H, int W, int OH, int OW) PoolGeometry<T>(string op, Tensor<T> x, int kernel, int stride, int padding)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Shapes.RequireRank(op, x, 4, "[N, C, H, W]");
+        if (kernel <= 0 || stride <= 0 || padding < 0)
+            throw new ArgumentException($"{op}: kernel {kernel}, stride {stride} and padding {padding} must be positive (padding ≥ 0).");
+        if (2 * padding > kernel)
+            throw new ArgumentException($"{op}: padding {padding} must be at most half the kernel {kernel}.");
+        int h = x.Size(2), w = x.Size(3);
+        int oh = (h + 2 * padding - kernel) / stride + 1, ow = (w + 2 * padding - kernel) / stride + 1;
+        if (oh <= 0 || ow <= 0) throw new ArgumentException($"{op}: kernel {kernel} does not fit input {Shapes.Format(x.Shape)} with padding {padding}.");
+        return (x.Size(0), x.Size(1), h, w, oh, ow);
+    }
+
+    /// <summary>Average pooling (floor mode). With <paramref name="countIncludePad"/> false, border windows divide by
+    /// the number of in-image pixels, as PyTorch's AvgPool2d(count_include_pad=False).</summary>
+    public static Tensor<T> AvgPool2d<T>(Tensor<T> x, int kernel, int stride, int padding = 0, bool countIncludePad = true)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (n, c, h, w, oh, ow) = PoolGeometry("avg_pool2d", x, kernel, stride, padding);
+        var y = Tensors.Empty<T>(n, c, oh, ow);
+        // Window bounds and divisor per output position, shared by every plane and by the backward pass.
+        var windows = new (int H0, int H1, int W0, int W1, T Divisor)[oh * ow];
+        for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++)
+        {
+            int h0 = i * stride - padding, w0 = j * stride - padding;
+            int h1 = Math.Min(h0 + kernel, h + padding), w1 = Math.Min(w0 + kernel, w + padding);
+            int padded = (h1 - h0) * (w1 - w0);
+            h0 = Math.Max(h0, 0); w0 = Math.Max(w0, 0); h1 = Math.Min(h1, h); w1 = Math.Min(w1, w);
+            windows[i * ow + j] = (h0, h1, w0, w1, T.CreateTruncating(countIncludePad ? padded : (h1 - h0) * (w1 - w0)));
+        }
+        ParallelFor(n * c, plane =>
+        {
+            var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
+            var ys = y.Span.Slice(plane * oh * ow, oh * ow);
+            for (int o = 0; o < ys.Length; o++)
+            {
+                var (h0, h1, w0, w1, div) = windows[o];
+                T sum = T.Zero;
+                for (int a = h0; a < h1; a++)
+                for (int b = w0; b < w1; b++) sum += xs[a * w + b];
+                ys[o] = sum / div;
+            }
+        });
+        return Graph.Record(y, "avg_pool2d", [x], dy =>
+        {
+            var dx = Tensors.Zeros<T>(x.ShapeArray);
+            ParallelFor(n * c, plane =>
+            {
+                var dxs = dx.Span.Slice(plane * h * w, h * w);
+                var g = dy.ReadOnlySpan.Slice(plane * oh * ow, oh * ow);
+                for (int o = 0; o < g.Length; o++)
+                {
+                    var (h0, h1, w0, w1, div) = windows[o];
+                    T share = g[o] / div;
+                    for (int a = h0; a < h1; a++)
+                    for (int b = w0; b < w1; b++) dxs[a * w + b] += share;
+                }
+            });
+            return [dx];
+        });
+    }
+
+    /// <summary>Max pooling (floor mode, implicit −∞ padding). Ties go to the first maximum in row-major window order,
+    /// and NaN wins, as in PyTorch's CPU kernel.</summary>
+    public static Tensor<T> MaxPool2d<T>(Tensor<T> x, int kernel, int stride, int padding = 0) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (n, c, h, w, oh, ow) = PoolGeometry("max_pool2d", x, kernel, stride, padding);
+        var y = Tensors.Empty<T>(n, c, oh, ow);
+        var argmax = new int[n * c * oh * ow]; // index within the input plane
+        ParallelFor(n * c, plane =>
+        {
+            var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
+            var ys = y.Span.Slice(plane * oh * ow, oh * ow);
+            for (int i = 0; i < oh; i++)
+            for (int j = 0; j < ow; j++)
+            {
+                int h0 = i * stride - padding, w0 = j * stride - padding;
+                int best = -1;
+                T bestValue = T.NegativeInfinity;
+                for (int a = Math.Max(h0, 0); a < Math.Min(h0 + kernel, h); a++)
+                for (int b = Math.Max(w0, 0); b < Math.Min(w0 + kernel, w); b++)
+                {
+                    T v = xs[a * w + b];
+                    if (best < 0 || v > bestValue || T.IsNaN(v) && !T.IsNaN(bestValue))
+                    {
+                        bestValue = v;
+                        best = a * w + b;
+                    }
+                }
+                ys[i * ow + j] = bestValue;
+                argmax[plane * oh * ow + i * ow + j] = best;
+            }
+        });
+        return Graph.Record(y, "max_pool2d", [x], dy =>
+        {
+            var dx = Tensors.Zeros<T>(x.ShapeArray);
+            ParallelFor(n * c, plane =>
+            {
+                var dxs = dx.Span.Slice(plane * h * w, h * w);
+                var g = dy.ReadOnlySpan.Slice(plane * oh * ow, oh * ow);
+                for (int o = 0; o < g.Length; o++) dxs[argmax[plane * oh * ow + o]] += g[o];
+            });
+            return [dx];
+        });
+    }
+
+    /// <summary>Adaptive average pooling to [outH, outW]: window i spans floor(i·H/outH) .. ceil((i+1)·H/outH), as PyTorch.
+    /// (1, 1) is global average pooling.</summary>
+    public static Tensor<T> AdaptiveAvgPool2d<T>(Tensor<T> x, int outH = 1, int outW = 1) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Shapes.RequireRank("adaptive_avg_pool2d", x, 4, "[N, C, H, W]");
+        if (outH <= 0 || outW <= 0) throw new ArgumentException($"adaptive_avg_pool2d: output size ({outH}, {outW}) must be positive.");
+        int n = x.Size(0), c = x.Size(1), h = x.Size(2), w = x.Size(3);
+        var rows = new (int Start, int End)[outH];
+        var cols = new (int Start, int End)[outW];
+        for (int i = 0; i < outH; i++) rows[i] = (i * h / outH, ((i + 1) * h + outH - 1) / outH);
+        for (int j = 0; j < outW; j++) cols[j] = (j * w / outW, ((j + 1) * w + outW - 1) / outW);
+        var y = Tensors.Empty<T>(n, c, outH, outW);
+        ParallelFor(n * c, plane =>
+        {
+            var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
+            var ys = y.Span.Slice(plane * outH * outW, outH * outW);
+            for (int i = 0; i < outH; i++)
+            for (int j = 0; j < outW; j++)
+            {
+                T sum = T.Zero;
+                for (int a = rows[i].Start; a < rows[i].End; a++)
+                for (int b = cols[j].Start; b < cols[j].End; b++) sum += xs[a * w + b];
+                ys[i * outW + j] = sum / T.CreateTruncating((rows[i].End - rows[i].Start) * (cols[j].End - cols[j].Start));
+            }
+        });
+        return Graph.Record(y, "adaptive_avg_pool2d", [x], dy =>
+        {
+            var dx = Tensors.Zeros<T>(x.ShapeArray);
+            ParallelFor(n * c, plane =>
+            {
+                var dxs = dx.Span.Slice(plane * h * w, h * w);
+                var g = dy.ReadOnlySpan.Slice(plane * outH * outW, outH * outW);
+                for (int i = 0; i < outH; i++)
+                for (int j = 0; j < outW; j++)
+                {
+                    T share = g[i * outW + j] / T.CreateTruncating((rows[i].End - rows[i].Start) * (cols[j].End - cols[j].Start));
+                    for (int a = rows[i].Start; a < rows[i].End; a++)
+                    for (int b = cols[j].Start; b < cols[j].End; b++) dxs[a * w + b] += share;
+                }
+            });
+            return [dx];
+        });
+    }
+}

@@ -1,0 +1,168 @@
+using System.Numerics;
+using NasPS.Compute;
+using NasPS.Networks.Layers;
+using NasPS.Randomness;
+using NasPS.Spaces;
+using NasPS.Spaces.NasBench201;
+
+namespace NasPS.Networks.NasBench201;
+
+/// <summary>
+/// The NAS-Bench-201 / NATS-Bench-TSS network (spec §1.1–1.2): stem, three stages of N cells separated by two
+/// residual reduction blocks, BN+ReLU, global average pooling and a linear classifier. Module and tensor names
+/// follow the official xautodl TinyNetwork (spec §1.7), so its state loads strictly from the official names.
+/// </summary>
+public sealed class TinyNetwork<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Sequential<T> _stem, _cells, _lastact;
+    private readonly AdaptiveAvgPool2d<T> _pool;
+    private readonly Linear<T> _classifier;
+
+    /// <param name="genome">The cell used in every cell position.</param>
+    /// <param name="classes">Classifier width (Dataset.Classes()).</param>
+    /// <param name="rng">Initialises every tensor with PyTorch's layer defaults; null leaves conv and linear
+    /// weights at zero, for a network whose weights will be loaded.</param>
+    /// <param name="channels">C, the stage-1 width (16 in the benchmark).</param>
+    /// <param name="cellsPerStage">N (5 in the benchmark).</param>
+    public TinyNetwork(Nb201Genome genome, int classes, Rng? rng, int channels = 16, int cellsPerStage = 5)
+    {
+        ArgumentNullException.ThrowIfNull(genome);
+        if (classes <= 0 || channels <= 0 || cellsPerStage <= 0)
+            throw new ArgumentException($"TinyNetwork: classes ({classes}), channels ({channels}) and cells per stage ({cellsPerStage}) must be positive.");
+        Genome = genome;
+        Classes = classes;
+
+        _stem = RegisterModule("stem", new Sequential<T>(
+            new Conv2d<T>(3, channels, 3, padding: 1, bias: false),
+            new BatchNorm2d<T>(channels)));
+
+        _cells = new Sequential<T>();
+        int c = channels;
+        for (int stage = 0; stage < 3; stage++)
+        {
+            if (stage > 0)
+            {
+                _cells.Add(new ResNetBasicBlock<T>(c, 2 * c));
+                c *= 2;
+            }
+            for (int i = 0; i < cellsPerStage; i++) _cells.Add(new InferCell<T>(genome, c));
+        }
+        RegisterModule("cells", _cells);
+
+        _lastact = RegisterModule("lastact", new Sequential<T>(new BatchNorm2d<T>(c), new ReLU<T>()));
+        _pool = RegisterModule("global_pooling", new AdaptiveAvgPool2d<T>());
+        _classifier = RegisterModule("classifier", new Linear<T>(c, classes));
+        FeatureChannels = c;
+        if (rng is not null) ResetParameters(rng);
+    }
+
+    /// <summary>The benchmark network (C = 16, N = 5) for <paramref name="dataset"/>'s class count.</summary>
+    public static TinyNetwork<T> ForDataset(Nb201Genome genome, Dataset dataset, Rng? rng) => new(genome, dataset.Classes(), rng);
+
+    public Nb201Genome Genome { get; }
+    public int Classes { get; }
+    public int FeatureChannels { get; }
+
+    /// <summary>The feature map after the last BN+ReLU, before global pooling ([N, 4C, H/4, W/4]).</summary>
+    public Tensor<T> Features(Tensor<T> input) => _lastact.Forward(_cells.Forward(_stem.Forward(input)));
+
+    /// <summary>Logits [N, classes] for images [N, 3, H, W].</summary>
+    protected override Tensor<T> ForwardCore(Tensor<T> input) =>
+        _classifier.Forward(Ops.Flatten(_pool.Forward(Features(input))));
+}
+
+/// <summary>
+/// A NAS-Bench-201 inference cell: node j (1..3) is the sum, in edge-string order, of op_{j←i}(node i) for i &lt; j;
+/// the output is node 3. The six edge modules are "layers.0".."layers.5" in string order.
+/// </summary>
+public sealed class InferCell<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly ModuleList<T> _layers;
+
+    public InferCell(Nb201Genome genome, int channels)
+    {
+        _layers = RegisterModule("layers", new ModuleList<T>());
+        foreach (var op in genome.Ops) _layers.Add(Nb201Ops.Create<T>(op, channels));
+    }
+
+    protected override Tensor<T> ForwardCore(Tensor<T> input)
+    {
+        var nodes = new Tensor<T>[4];
+        nodes[0] = input;
+        for (int j = 1; j <= 3; j++)
+        {
+            var terms = new List<Tensor<T>>(j);
+            for (int e = 0; e < Nb201Genome.EdgeCount; e++)
+            {
+                var (to, from) = Nb201Genome.Edges[e];
+                if (to == j) terms.Add(_layers[e].Forward(nodes[from]));
+            }
+            nodes[j] = Ops.AddN(terms);
+        }
+        return nodes[3];
+    }
+}
+
+/// <summary>Creates the module of one NAS-Bench-201 edge operation (stride 1, C → C).</summary>
+public static class Nb201Ops
+{
+    public static Module<T> Create<T>(Nb201Op op, int channels) where T : unmanaged, IFloatingPointIeee754<T> => op switch
+    {
+        Nb201Op.None => new Zero<T>(),
+        Nb201Op.SkipConnect => new Identity<T>(),
+        Nb201Op.Conv1x1 => new ReLUConvBN<T>(channels, channels, 1, 1, 0),
+        Nb201Op.Conv3x3 => new ReLUConvBN<T>(channels, channels, 3, 1, 1),
+        Nb201Op.AvgPool3x3 => new Pooling<T>(),
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown NAS-Bench-201 operation."),
+    };
+}
+
+/// <summary>ReLU → Conv2d (no bias) → BatchNorm2d, named op.0, op.1, op.2 (pre-activation order).</summary>
+public sealed class ReLUConvBN<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Sequential<T> _op;
+
+    public ReLUConvBN(int inChannels, int outChannels, int kernel, int stride, int padding)
+    {
+        _op = RegisterModule("op", new Sequential<T>(
+            new ReLU<T>(),
+            new Conv2d<T>(inChannels, outChannels, kernel, stride, padding, bias: false),
+            new BatchNorm2d<T>(outChannels)));
+    }
+
+    protected override Tensor<T> ForwardCore(Tensor<T> input) => _op.Forward(input);
+}
+
+/// <summary>avg_pool_3x3: AvgPool2d(3, stride 1, padding 1, count_include_pad = false), as child "op".</summary>
+public sealed class Pooling<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly AvgPool2d<T> _op;
+
+    public Pooling() => _op = RegisterModule("op", new AvgPool2d<T>(3, 1, 1, countIncludePad: false));
+
+    protected override Tensor<T> ForwardCore(Tensor<T> input) => _op.Forward(input);
+}
+
+/// <summary>The reduction block: ReLUConvBN(in→out, 3×3, stride 2) → ReLUConvBN(out→out, 3×3), plus the shortcut
+/// AvgPool2d(2, 2) → Conv2d 1×1 (no BN, no ReLU); output = shortcut + branch.</summary>
+public sealed class ResNetBasicBlock<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly ReLUConvBN<T> _convA, _convB;
+    private readonly Sequential<T> _downsample;
+
+    public ResNetBasicBlock(int inChannels, int outChannels)
+    {
+        _convA = RegisterModule("conv_a", new ReLUConvBN<T>(inChannels, outChannels, 3, 2, 1));
+        _convB = RegisterModule("conv_b", new ReLUConvBN<T>(outChannels, outChannels, 3, 1, 1));
+        _downsample = RegisterModule("downsample", new Sequential<T>(
+            new AvgPool2d<T>(2, 2),
+            new Conv2d<T>(inChannels, outChannels, 1, bias: false)));
+    }
+
+    protected override Tensor<T> ForwardCore(Tensor<T> input)
+    {
+        var branch = _convB.Forward(_convA.Forward(input));
+        var shortcut = _downsample.Forward(input);
+        return Ops.Add(shortcut, branch);
+    }
+}
