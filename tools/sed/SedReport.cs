@@ -4,15 +4,14 @@
 // Run from the repository root: dotnet run -c Release tools/sed/SedReport.cs [-- path/to/shared/data]
 using System.Diagnostics;
 using NasPS.Analysis;
-using NasPS.IO;
+using NasPS.Benchmarks;
 using NasPS.Proxies.Sed;
 using NasPS.Spaces.NasBench201;
 
 string data = args.Length > 0 ? args[0] : Path.Combine("..", "shared", "data");
-var table = CsvTable.Load(Path.Combine(data, "nb201", "nb201.csv"));
-int archColumn = table.Column("arch");
-var cells = new Nb201Genome[table.Rows.Count];
-for (int r = 0; r < cells.Length; r++) cells[r] = ParseCell(table.Text(r, archColumn));
+var table = BenchmarkTable.Load(Path.Combine(data, "nb201", "nb201.csv"));
+var cells = new Nb201Genome[table.Count];
+for (int i = 0; i < cells.Length; i++) cells[i] = NasBench201Space.Instance.Parse(table.Architecture(i));
 
 var sed = SedScore.Instance;
 var scores = new double[cells.Length];
@@ -20,8 +19,7 @@ Console.WriteLine($"SED-inspired proxy '{sed.Name}' version {sed.Version}, skip 
 foreach (var dataset in new[] { "cifar10", "cifar100", "imagenet16" })
 {
     for (int i = 0; i < cells.Length; i++) scores[i] = sed.Score(cells[i]);
-    int accColumn = table.Column($"{dataset}_test_acc");
-    var accuracy = Enumerable.Range(0, cells.Length).Select(r => table.Double(r, accColumn) ?? double.NaN).ToArray();
+    var accuracy = table.Column($"{dataset}_test_acc").ToArray();
     var agreement = RankCorrelation.Compare(scores, accuracy);
     Console.WriteLine($"{dataset,-10}  n {agreement.Pairs}  Spearman {agreement.Spearman:F4}  Kendall tau-b {agreement.KendallTauB:F4}  top-1% overlap {RankCorrelation.TopKOverlap(scores, accuracy, 156):F3}");
 }
@@ -42,13 +40,3 @@ Array.Sort(times);
 double median = times[Runs / 2];
 Console.WriteLine($"whole space ({cells.Length} cells): median {median:F3} ms over {Runs} runs (min {times[0]:F3}, max {times[^1]:F3}); " +
                   $"per architecture {median * 1000 / cells.Length:F3} µs  [checksum {checksum:F1}]");
-
-static Nb201Genome ParseCell(string text)
-{
-    // |op~0|+|op~0|op~1|+|op~0|op~1|op~2| → the six op names in string order.
-    var names = text.Split(['|', '+'], StringSplitOptions.RemoveEmptyEntries).Select(t => t[..t.IndexOf('~')]).ToArray();
-    var ops = names.Select(n => (Nb201Op)Nb201OpNames.Names.ToList().IndexOf(n)).ToArray();
-    var cell = new Nb201Genome(ops);
-    if (cell.Canonical != text) throw new FormatException($"'{text}' is not an NB201 architecture string.");
-    return cell;
-}
