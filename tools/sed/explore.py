@@ -75,18 +75,22 @@ def live_skips(o):
     lv = live_edges(o)
     return sum(1 for k in range(6) if lv[k] and o[k] == 1)
 
-def edge_sum(o, C, skip_penalty=0.0, live_only=True, pool=-LN(3), skips_live_only=True):
-    """Cell entropy: sum of edge terms over the live (or all) edges, minus a penalty per skip beyond the first."""
+def edge_sum(o, C, skip_penalty=0.0, live_only=True, pool_ln3=1.0, skips_live_only=True):
+    """Cell entropy: the edge terms of the live (or all) edges, minus a penalty per skip beyond the first.
+    Added as whole multiples of 1/2 ln C and ln 3 (1/2 ln(C k^2) = 1/2 ln C + ln k, a pool is -pool_ln3 * ln 3),
+    like SedScore.CellEntropy, so cells with exactly equal entropy tie exactly."""
     lv = live_edges(o)
     if not any(lv): return -math.inf
     use = lv if live_only else [True] * 6
+    convs = sum(1 for k in range(6) if use[k] and o[k] in (2, 3))
+    ln3_steps = sum(1 for k in range(6) if use[k] and o[k] == 3) - pool_ln3 * sum(1 for k in range(6) if use[k] and o[k] == 4)
     skips = live_skips(o) if skips_live_only else o.count(1)
-    return sum(op_entropy(o[k], C, pool) for k in range(6) if use[k]) - skip_penalty * max(0, skips - 1)
+    return convs * 0.5 * LN(C) + ln3_steps * LN(3) - skip_penalty * max(0, skips - 1)
 
 def path_sum(o, C):
     """Sum over the input->output paths without a none edge of the path's summed edge terms."""
     if not any(live_edges(o)): return -math.inf
-    return sum(sum(op_entropy(o[k], C) for k in p) for p in PATHS if all(o[k] != 0 for k in p))
+    return math.fsum(op_entropy(o[k], C) for p in PATHS if all(o[k] != 0 for k in p) for k in p)
 
 def node_propagation(o, C, combine, skip_penalty=0.0):
     """h(node j) = combine over live in-edges of h(source) + edge term; the cell scores h(node 3)."""
@@ -95,7 +99,7 @@ def node_propagation(o, C, combine, skip_penalty=0.0):
     h = [0.0, None, None, None]
     for j in (1, 2, 3):
         terms = [h[EDGES[k][1]] + op_entropy(o[k], C) for k in NODE_INPUTS[j] if lv[k]]
-        h[j] = combine(terms) if terms else None
+        h[j] = combine(sorted(terms)) if terms else None
     return h[3] - skip_penalty * max(0, live_skips(o) - 1)
 
 def variance_propagation(o, C):
@@ -117,8 +121,8 @@ CANDIDATES = [
     ('edge sum, all edges, no skip penalty', network(lambda o, C: edge_sum(o, C, live_only=False))),
     ('edge sum, live edges, no skip penalty', network(lambda o, C: edge_sum(o, C))),
 ] + [
-    (f'edge sum, live edges, pool {p:.3f}, skip penalty 1/3', network(lambda o, C, p=p: edge_sum(o, C, 1 / 3, pool=p)))
-    for p in (0.0, -0.5 * LN(3), -2 * LN(3), -3 * LN(3))
+    (f'edge sum, live edges, pool -{m} ln 3, skip penalty 1/3', network(lambda o, C, m=m: edge_sum(o, C, 1 / 3, pool_ln3=m)))
+    for m in (0, 0.5, 2, 3)
 ] + [
     (f'edge sum, live edges, skip penalty {lam:.3f}', network(lambda o, C, lam=lam: edge_sum(o, C, lam)))
     for lam in (0.25, 1 / 3, 0.4, 0.5, 0.6, 0.75, 1.0, 2.0)

@@ -24,25 +24,15 @@ public sealed class SedScore
 
     public string Name => "sed";
 
-    /// <summary>Changes whenever the definition (a term, the aggregation or <see cref="SkipPenalty"/>) changes.</summary>
-    public string Version => "1";
+    /// <summary>Changes whenever the definition (a term, the aggregation or <see cref="SkipPenalty"/>) or its
+    /// arithmetic changes. 2: exact ties (cell entropy added as whole multiples of ½ln C and ln 3).</summary>
+    public string Version => "2";
 
     public bool HigherIsBetter => true;
 
     /// <summary>Nats subtracted per cell for each live skip beyond the first. The one tuned parameter,
     /// chosen on NB201 CIFAR-10 accuracy only (tools/sed/explore.py).</summary>
     public const double SkipPenalty = 0.4;
-
-    /// <summary>Channels of the NB201 stem and first stage; each reduction doubles them (spec §1.1).</summary>
-    private const int Nb201StemChannels = 16;
-    private const int Nb201CellsPerStage = 5;
-    private const int Nb201Stages = 3;
-
-    /// <summary>The cell every NATS size-space network uses: NB201 index 9930,
-    /// |nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|
-    /// (fixed in the NATS-Bench size-space training script, D-X-Y/AutoDL-Projects exps/NATS-Bench/main-sss.py).</summary>
-    public static Nb201Genome NatsSizeCell { get; } = new(
-        [Nb201Op.Conv3x3, Nb201Op.Conv3x3, Nb201Op.Conv3x3, Nb201Op.SkipConnect, Nb201Op.Conv3x3, Nb201Op.Conv3x3]);
 
     /// <exception cref="NotSupportedException">The genome's space has no SED definition.</exception>
     public double Score(Genome genome) => genome switch
@@ -53,40 +43,31 @@ public sealed class SedScore
             $"The SED proxy has no definition for the {genome.SpaceName} space (architecture '{genome.Canonical}'); it scores NasBench201 and NatsSize architectures."),
     };
 
-    /// <summary>The NB201 / NATS-TSS network (spec §1.1): stem, 3 stages of 5 copies of <paramref name="cell"/>
-    /// at 16, 32, 64 channels, a reduction block between stages.</summary>
-    public double Score(Nb201Genome cell)
-    {
-        ArgumentNullException.ThrowIfNull(cell);
-        double total = StemEntropy;
-        int channels = Nb201StemChannels;
-        for (int stage = 0; stage < Nb201Stages; stage++)
-        {
-            if (stage > 0)
-            {
-                total += ReductionBlockEntropy(channels, 2 * channels);
-                channels *= 2;
-            }
-            total += Nb201CellsPerStage * CellEntropy(cell, channels, channels);
-        }
-        return total;
-    }
+    /// <summary>The NB201 / NATS-TSS network (spec §1.1) with <paramref name="cell"/> in all 15 cell positions.</summary>
+    public double Score(Nb201Genome cell) => NetworkEntropy(cell, TinyNetworkLayout.NasBench201);
 
-    /// <summary>
-    /// The NATS size-space network for channel counts C1..C5 (xautodl DynamicShapeTinyNet, one cell per
-    /// stage): stem 3→C1, cell(C1→C1), reduction(C1→C2), cell(C2→C3), reduction(C3→C4), cell(C4→C5),
-    /// every cell being <see cref="NatsSizeCell"/>.
-    /// </summary>
+    /// <summary>The NATS size-space network for channel counts C1..C5: one cell per stage, every cell
+    /// <see cref="NatsSizeSpace.FixedCell"/> (NB201 index 9930).</summary>
     public double Score(NatsSizeGenome sizes)
     {
         ArgumentNullException.ThrowIfNull(sizes);
-        var c = sizes.Channels;
-        return StemEntropy
-             + CellEntropy(NatsSizeCell, c[0], c[0])
-             + ReductionBlockEntropy(c[0], c[1])
-             + CellEntropy(NatsSizeCell, c[1], c[2])
-             + ReductionBlockEntropy(c[2], c[3])
-             + CellEntropy(NatsSizeCell, c[3], c[4]);
+        return NetworkEntropy(NatsSizeSpace.FixedCell, TinyNetworkLayout.FromChannels(sizes.Channels));
+    }
+
+    /// <summary>The stem, then every layer of <paramref name="layout"/>: a cell's entropy or a reduction block's.
+    /// Log-standard-deviation gains along a chain of blocks add.</summary>
+    public static double NetworkEntropy(Nb201Genome cell, TinyNetworkLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var composition = CellComposition.Of(cell);
+        double total = StemEntropy;
+        foreach (var layer in layout.Layers)
+        {
+            total += layer.Kind == TinyLayerKind.Cell
+                ? composition.Entropy(layer.InChannels, layer.OutChannels)
+                : ReductionBlockEntropy(layer.InChannels, layer.OutChannels);
+        }
+        return total;
     }
 
     /// <summary>Log-standard-deviation gain of a k×k convolution over <paramref name="inChannels"/> channels with
@@ -114,26 +95,45 @@ public sealed class SedScore
     /// scored (it matches widths, it does not transform features), which keeps the score increasing in
     /// every width.
     /// </summary>
-    public static double CellEntropy(Nb201Genome cell, int inChannels, int outChannels)
+    public static double CellEntropy(Nb201Genome cell, int inChannels, int outChannels) =>
+        CellComposition.Of(cell).Entropy(inChannels, outChannels);
+
+    /// <summary>
+    /// What of a cell its entropy depends on: its live operations, counted. ½ln(C·k²) = ½ln C + ln k and a
+    /// k×k pool is −ln k, so a 3×3 conv and a 3×3 pool cancel their ln 3 exactly. Adding whole multiples of
+    /// ½ln C and ln 3 (not edge by edge) makes cells whose entropies are equal in exact arithmetic tie bit for
+    /// bit, whatever edges their operations sit on.
+    /// </summary>
+    private readonly record struct CellComposition(bool Connected, int InputConvs, int InnerConvs, int Ln3Steps, int Skips)
     {
-        ArgumentNullException.ThrowIfNull(cell);
-        int live = LiveEdgeMask(cell);
-        if (live == 0) return double.NegativeInfinity;
-        double entropy = 0;
-        int skips = 0;
-        for (int k = 0; k < Nb201Genome.EdgeCount; k++)
+        public static CellComposition Of(Nb201Genome cell)
         {
-            if ((live & (1 << k)) == 0) continue;
-            int channels = Nb201Genome.Edges[k].From == 0 ? inChannels : outChannels;
-            switch (cell[k])
+            int live = LiveEdgeMask(cell);
+            int inputConvs = 0, innerConvs = 0, ln3Steps = 0, skips = 0;
+            for (int k = 0; k < Nb201Genome.EdgeCount; k++)
             {
-                case Nb201Op.Conv1x1: entropy += ConvEntropy(channels, 1); break;
-                case Nb201Op.Conv3x3: entropy += ConvEntropy(channels, 3); break;
-                case Nb201Op.AvgPool3x3: entropy += PoolEntropy(3); break;
-                case Nb201Op.SkipConnect: skips++; break;
+                if ((live & (1 << k)) == 0) continue;
+                bool fromInput = Nb201Genome.Edges[k].From == 0;
+                switch (cell[k])
+                {
+                    case Nb201Op.Conv1x1:
+                        if (fromInput) inputConvs++; else innerConvs++;
+                        break;
+                    case Nb201Op.Conv3x3:
+                        if (fromInput) inputConvs++; else innerConvs++;
+                        ln3Steps++;
+                        break;
+                    case Nb201Op.AvgPool3x3: ln3Steps--; break;
+                    case Nb201Op.SkipConnect: skips++; break;
+                }
             }
+            return new CellComposition(live != 0, inputConvs, innerConvs, ln3Steps, skips);
         }
-        return entropy - SkipPenalty * Math.Max(0, skips - 1);
+
+        public double Entropy(int inChannels, int outChannels) => !Connected
+            ? double.NegativeInfinity
+            : InputConvs * ConvEntropy(inChannels, 1) + InnerConvs * ConvEntropy(outChannels, 1) + Ln3Steps * Math.Log(3)
+              - SkipPenalty * Math.Max(0, Skips - 1);
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using NasPS.Analysis;
+using NasPS.Benchmarks;
 using NasPS.IO;
+using NasPS.Tests.Benchmarks;
 using Xunit;
 
 namespace NasPS.Tests.Analysis;
@@ -40,9 +42,9 @@ public class PublishedCorrelationTests
     [Fact]
     public void ParamsAndLogSynflowReachTheSpecValues()
     {
-        var acc = Nb201Tables.Column(Nb201Tables.Benchmark, "cifar10_test_acc");
-        var parameters = Nb201Tables.Column(Nb201Tables.Benchmark, "cifar10_params_mb");
-        var logSynflow = Nb201Tables.Column(Nb201Tables.CachedProxies, "cifar10_freerea_logsynflow");
+        var acc = Benchmark("cifar10_test_acc");
+        var parameters = Benchmark("cifar10_params_mb");
+        var logSynflow = Cached("cifar10_freerea_logsynflow");
 
         Assert.Equal(0.7527, RankCorrelation.Spearman(parameters, acc), 0.5e-4);
         var agreement = RankCorrelation.Compare(logSynflow, acc);
@@ -50,30 +52,46 @@ public class PublishedCorrelationTests
         Assert.Equal(0.630, agreement.KendallTauB, 0.5e-3);
     }
 
+    private static readonly Lazy<CsvTable> NaslibSubset = new(() => CsvTable.Load(SharedData.Path("nb201/nb201_naslib_zc_subset.csv")));
+
+    private static double[] Benchmark(string column) => Nb201Tables.Benchmark.Column(column).ToArray();
+
+    /// <summary>Published scores as stored: −∞ stays −∞ (it ranks lowest), empty cells are NaN (left out).</summary>
+    private static double[] Cached(string column) => Nb201Tables.Cached.Scores(column, NonFiniteValues.Keep).ToArray();
+
+    /// <summary>The dataset prefix of the score files for a dataset name as the correlation table writes it.</summary>
+    private static string Prefix(string dataset) => dataset switch
+    {
+        "cifar10" => "cifar10",
+        "cifar100" => "cifar100",
+        "ImageNet16-120" => "imagenet16",
+        _ => throw new InvalidDataException($"nb201_correlations_computed.csv: unknown dataset '{dataset}'."),
+    };
+
     /// <summary>The score and accuracy vectors a row of the table was computed from.</summary>
     private static (double[] Score, double[] Truth) Vectors(string dataset, string proxy, string source)
     {
-        string prefix = Nb201Tables.Prefix(dataset);
+        string prefix = Prefix(dataset);
         if (source.StartsWith("NASLib zc_nasbench201 subset", StringComparison.Ordinal))
         {
-            var subset = Nb201Tables.NaslibSubset;
+            var subset = NaslibSubset.Value;
             string column = proxy switch { "flops" => "naslib_flops", "params" => "naslib_params", _ => proxy };
             var rows = Enumerable.Range(0, subset.Rows.Count).Where(r => subset.Text(r, subset.Column("dataset")) == dataset).ToArray();
             double[] Take(string name) => rows.Select(r => subset.Double(r, subset.Column(name)) ?? double.NaN).ToArray();
             return (Take(column), Take("test_acc"));
         }
 
-        var truth = Nb201Tables.Column(Nb201Tables.Benchmark, $"{prefix}_test_acc");
-        var (table, name) = (proxy, source) switch
+        var truth = Benchmark($"{prefix}_test_acc");
+        var score = (proxy, source) switch
         {
-            ("params", _) => (Nb201Tables.Benchmark, $"{prefix}_params_mb"),
-            ("flops", _) => (Nb201Tables.Benchmark, $"{prefix}_flops_m"),
-            ("zen", _) => (Nb201Tables.CachedProxies, $"{prefix}_naslib_zen"),
-            (_, _) when proxy.StartsWith("naslib_val_accuracy", StringComparison.Ordinal) => (Nb201Tables.Benchmark, $"{prefix}_naslib_val_accuracy"),
-            (_, "FreeREA cached_metrics") => (Nb201Tables.CachedProxies, $"{prefix}_freerea_{proxy}"),
-            (_, "fracapuano cachedmetrics") => (Nb201Tables.CachedProxies, $"{prefix}_fracapuano_{proxy}"),
+            ("params", _) => Benchmark($"{prefix}_params_mb"),
+            ("flops", _) => Benchmark($"{prefix}_flops_m"),
+            ("zen", _) => Cached($"{prefix}_naslib_zen"),
+            (_, _) when proxy.StartsWith("naslib_val_accuracy", StringComparison.Ordinal) => Benchmark($"{prefix}_naslib_val_accuracy"),
+            (_, "FreeREA cached_metrics") => Cached($"{prefix}_freerea_{proxy}"),
+            (_, "fracapuano cachedmetrics") => Cached($"{prefix}_fracapuano_{proxy}"),
             _ => throw new InvalidDataException($"nb201_correlations_computed.csv: no known score column for proxy '{proxy}' from '{source}'."),
         };
-        return (Nb201Tables.Column(table, name), truth);
+        return (score, truth);
     }
 }
