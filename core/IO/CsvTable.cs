@@ -82,10 +82,11 @@ public sealed class CsvTable
                 case '\r':
                     break;
                 case '\n':
+                    bool blankLine = record.Count == 0 && field.Length == 0 && !fieldWasQuoted;
                     record.Add(field.ToString());
                     field.Clear();
                     fieldWasQuoted = false;
-                    if (!(record.Count == 1 && record[0].Length == 0))
+                    if (!blankLine)
                     {
                         records.Add(record.ToArray());
                         lines.Add(recordLine);

@@ -9,7 +9,8 @@ public static class SearchSpaces
 
     static SearchSpaces()
     {
-        // Each space registers here: Register("NasBench201", () => NasBench201Space.Instance, "nb201", "nats-tss");
+        Register(NasBench201.NasBench201Space.SpaceName, () => NasBench201.NasBench201Space.Instance, "nb201", "nats-tss", "NATS-TSS");
+        Register(NatsSize.NatsSizeSpace.SpaceName, () => NatsSize.NatsSizeSpace.Instance, "nats-sss", "NATS-SSS");
     }
 
     /// <summary>Canonical names, in registration order.</summary>
@@ -37,4 +38,24 @@ public static class SearchSpaces
         TryGet(name, out var space)
             ? space
             : throw new ArgumentException($"Unknown search space '{name}'. Known spaces: {string.Join(", ", Ordered)}.", nameof(name));
+
+    /// <summary>Parses <paramref name="text"/> in whichever known space accepts it; when none does, the error lists
+    /// each space's complaint, so the user sees what is wrong with the string.</summary>
+    public static (ISearchSpace Space, Genome Genome) ParseAny(string text)
+    {
+        var problems = new List<string>();
+        foreach (var name in Ordered)
+        {
+            var space = Get(name);
+            try
+            {
+                return (space, space.Parse(text));
+            }
+            catch (ArchitectureFormatException e)
+            {
+                problems.Add($"{space.Name}: {e.Problem}");
+            }
+        }
+        throw new ArchitectureFormatException("known", text, "no space accepts it (" + string.Join("; ", problems) + ")");
+    }
 }

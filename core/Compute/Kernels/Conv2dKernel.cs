@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace NasPS.Compute.Kernels;
 
@@ -10,95 +11,69 @@ namespace NasPS.Compute.Kernels;
 public static class Conv2dKernel
 {
     /// <summary>y[N,Cout,OutH,OutW] = conv(x, w) + bias (bias may be empty).</summary>
-    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y, in Conv2dShape s)
+    public static unsafe void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y, in Conv2dShape s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int oh = s.OutH, ow = s.OutW, cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
-        for (int n = 0; n < s.N; n++)
-        for (int co = 0; co < s.Cout; co++)
+        s.Validate();
+        CheckLength("input x", x.Length, s.InputLength, s);
+        CheckLength("weight w", w.Length, s.WeightLength, s);
+        CheckLength("output y", y.Length, s.OutputLength, s);
+        if (!bias.IsEmpty) CheckLength("bias", bias.Length, s.Cout, s);
+        fixed (T* px = x) fixed (T* pw = w) fixed (T* pb = bias) fixed (T* py = y)
         {
-            int g = co / coutG;
-            T b = bias.IsEmpty ? T.Zero : bias[co];
-            for (int i = 0; i < oh; i++)
-            for (int j = 0; j < ow; j++)
+            T* b = bias.IsEmpty ? null : pb;
+            switch (KernelPaths.For<T>())
             {
-                T acc = T.Zero;
-                for (int ci = 0; ci < cinG; ci++)
-                for (int kh = 0; kh < s.KH; kh++)
-                {
-                    int hi = i * s.StrideH - s.PadH + kh * s.DilationH;
-                    if ((uint)hi >= (uint)s.H) continue;
-                    for (int kw = 0; kw < s.KW; kw++)
-                    {
-                        int wi = j * s.StrideW - s.PadW + kw * s.DilationW;
-                        if ((uint)wi >= (uint)s.W) continue;
-                        acc += x[((n * s.Cin + g * cinG + ci) * s.H + hi) * s.W + wi] * w[((co * cinG + ci) * s.KH + kh) * s.KW + kw];
-                    }
-                }
-                y[((n * s.Cout + co) * oh + i) * ow + j] = acc + b;
+                case KernelPath.Avx512: ConvCore<Lanes512<T>, Vector512<T>, T>.Forward(px, pw, b, py, s); break;
+                case KernelPath.Avx2: ConvCore<Lanes256<T>, Vector256<T>, T>.Forward(px, pw, b, py, s); break;
+                default: ConvCore<LanesScalar<T>, T, T>.Forward(px, pw, b, py, s); break;
             }
         }
     }
 
     /// <summary>dx = ∂L/∂x given dy = ∂L/∂y.</summary>
-    public static void BackwardInput<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx, in Conv2dShape s)
+    public static unsafe void BackwardInput<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx, in Conv2dShape s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int oh = s.OutH, ow = s.OutW, cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
-        dx.Clear();
-        for (int n = 0; n < s.N; n++)
-        for (int co = 0; co < s.Cout; co++)
+        s.Validate();
+        CheckLength("output gradient dy", dy.Length, s.OutputLength, s);
+        CheckLength("weight w", w.Length, s.WeightLength, s);
+        CheckLength("input gradient dx", dx.Length, s.InputLength, s);
+        fixed (T* pdy = dy) fixed (T* pw = w) fixed (T* pdx = dx)
         {
-            int g = co / coutG;
-            for (int i = 0; i < oh; i++)
-            for (int j = 0; j < ow; j++)
+            switch (KernelPaths.For<T>())
             {
-                T d = dy[((n * s.Cout + co) * oh + i) * ow + j];
-                for (int ci = 0; ci < cinG; ci++)
-                for (int kh = 0; kh < s.KH; kh++)
-                {
-                    int hi = i * s.StrideH - s.PadH + kh * s.DilationH;
-                    if ((uint)hi >= (uint)s.H) continue;
-                    for (int kw = 0; kw < s.KW; kw++)
-                    {
-                        int wi = j * s.StrideW - s.PadW + kw * s.DilationW;
-                        if ((uint)wi >= (uint)s.W) continue;
-                        dx[((n * s.Cin + g * cinG + ci) * s.H + hi) * s.W + wi] += d * w[((co * cinG + ci) * s.KH + kh) * s.KW + kw];
-                    }
-                }
+                case KernelPath.Avx512: ConvCore<Lanes512<T>, Vector512<T>, T>.BackwardInput(pdy, pw, pdx, s); break;
+                case KernelPath.Avx2: ConvCore<Lanes256<T>, Vector256<T>, T>.BackwardInput(pdy, pw, pdx, s); break;
+                default: ConvCore<LanesScalar<T>, T, T>.BackwardInput(pdy, pw, pdx, s); break;
             }
         }
     }
 
     /// <summary>dw = ∂L/∂w and, when <paramref name="dbias"/> is not empty, dbias = ∂L/∂bias.</summary>
-    public static void BackwardWeight<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, Span<T> dbias, in Conv2dShape s)
+    public static unsafe void BackwardWeight<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, Span<T> dbias, in Conv2dShape s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int oh = s.OutH, ow = s.OutW, cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
-        dw.Clear();
-        dbias.Clear();
-        for (int n = 0; n < s.N; n++)
-        for (int co = 0; co < s.Cout; co++)
+        s.Validate();
+        CheckLength("input x", x.Length, s.InputLength, s);
+        CheckLength("output gradient dy", dy.Length, s.OutputLength, s);
+        CheckLength("weight gradient dw", dw.Length, s.WeightLength, s);
+        if (!dbias.IsEmpty) CheckLength("bias gradient dbias", dbias.Length, s.Cout, s);
+        fixed (T* px = x) fixed (T* pdy = dy) fixed (T* pdw = dw) fixed (T* pdb = dbias)
         {
-            int g = co / coutG;
-            for (int i = 0; i < oh; i++)
-            for (int j = 0; j < ow; j++)
+            T* db = dbias.IsEmpty ? null : pdb;
+            switch (KernelPaths.For<T>())
             {
-                T d = dy[((n * s.Cout + co) * oh + i) * ow + j];
-                if (!dbias.IsEmpty) dbias[co] += d;
-                for (int ci = 0; ci < cinG; ci++)
-                for (int kh = 0; kh < s.KH; kh++)
-                {
-                    int hi = i * s.StrideH - s.PadH + kh * s.DilationH;
-                    if ((uint)hi >= (uint)s.H) continue;
-                    for (int kw = 0; kw < s.KW; kw++)
-                    {
-                        int wi = j * s.StrideW - s.PadW + kw * s.DilationW;
-                        if ((uint)wi >= (uint)s.W) continue;
-                        dw[((co * cinG + ci) * s.KH + kh) * s.KW + kw] += d * x[((n * s.Cin + g * cinG + ci) * s.H + hi) * s.W + wi];
-                    }
-                }
+                case KernelPath.Avx512: ConvCore<Lanes512<T>, Vector512<T>, T>.BackwardWeight(px, pdy, pdw, db, s); break;
+                case KernelPath.Avx2: ConvCore<Lanes256<T>, Vector256<T>, T>.BackwardWeight(px, pdy, pdw, db, s); break;
+                default: ConvCore<LanesScalar<T>, T, T>.BackwardWeight(px, pdy, pdw, db, s); break;
             }
         }
+    }
+
+    private static void CheckLength(string what, int actual, long required, in Conv2dShape s)
+    {
+        if (actual < required)
+            throw new ArgumentException($"Conv2d: the {what} holds {actual} elements but {s} needs {required}.");
     }
 }

@@ -1,0 +1,25 @@
+@{
+    RootModule           = 'module/bin/NasPS.Cmdlets.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0e8b52-4c1a-4d8e-9a57-2b1f3c7d9e41'
+    Author               = 'NasPS developers'
+    CompanyName          = 'NasPS'
+    Copyright            = '(c) NasPS developers. All rights reserved.'
+    Description          = 'Training-free neural architecture search: search spaces, zero-cost proxies and searches as PowerShell cmdlets.'
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('module/NasPS.Format.ps1xml')
+    TypesToProcess       = @('module/NasPS.Types.ps1xml')
+    CmdletsToExport      = @(
+        'Get-Architecture'
+        'New-SearchSpace'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('NAS', 'NeuralArchitectureSearch', 'ZeroCostProxy', 'MachineLearning')
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace NasPS.Cmdlets;
+
+/// <summary>Stable error ids: scripts match on these (`$_.FullyQualifiedErrorId -like 'NasPS.InvalidArchitecture*'`), so they never change.</summary>
+public static class ErrorIds
+{
+    public const string UnknownSearchSpace = "NasPS.UnknownSearchSpace";
+    public const string UnknownDataset = "NasPS.UnknownDataset";
+    public const string InvalidArchitecture = "NasPS.InvalidArchitecture";
+    public const string IndexOutOfRange = "NasPS.IndexOutOfRange";
+    public const string InvalidShard = "NasPS.InvalidShard";
+    public const string InvalidSampleSize = "NasPS.InvalidSampleSize";
+    public const string NotEnumerable = "NasPS.NotEnumerable";
+}

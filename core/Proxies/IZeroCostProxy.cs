@@ -1,0 +1,92 @@
+using NasPS.Data;
+using NasPS.Spaces;
+
+namespace NasPS.Proxies;
+
+/// <summary>
+/// A zero-cost proxy: a score of an untrained architecture. Every result records the proxy's version and the protocol
+/// it ran under (batch, initialisation, dtype, BN mode, repeats), so a score is never read without its conditions.
+/// Higher is better for every proxy as NasPS reports it.
+/// </summary>
+public interface IZeroCostProxy
+{
+    /// <summary>The name users type (lower case): "logsynflow", "naswot", "sed", …</summary>
+    string Name { get; }
+
+    /// <summary>Changes whenever the definition or default protocol changes.</summary>
+    string Version { get; }
+
+    /// <summary>Whether the proxy reads an input batch (false: data-free; the context's Input is ignored).</summary>
+    bool NeedsInput { get; }
+
+    /// <summary>Whether the proxy is defined on this architecture's space.</summary>
+    bool Supports(Genome genome);
+
+    /// <summary>Scores one architecture. Thread-safe: a search may score several architectures at once.</summary>
+    ProxyResult Score(Genome genome, ProxyContext context);
+}
+
+/// <summary>What a proxy evaluation may use besides the architecture.</summary>
+public sealed class ProxyContext
+{
+    public required Dataset Dataset { get; init; }
+
+    /// <summary>Proxy input (already normalised). Null: the proxy's data-free default, e.g. Gaussian noise, stated in the protocol.</summary>
+    public ImageBatch? Input { get; init; }
+
+    /// <summary>Seed of the random initialisation (and of any noise input). Same seed, same input: same score.</summary>
+    public ulong Seed { get; init; }
+
+    public CancellationToken Cancellation { get; init; }
+}
+
+/// <summary>One proxy value with the conditions it was measured under.</summary>
+public sealed record ProxyResult(string Proxy, string Version, double Value, string Protocol, TimeSpan Elapsed)
+{
+    /// <summary>False for −∞ (e.g. NASWOT's singular kernel), +∞ or NaN: flagged, never silently replaced here.</summary>
+    public bool IsFinite => double.IsFinite(Value);
+}
+
+/// <summary>The proxies NasPS offers, by name.</summary>
+public static class ZeroCostProxies
+{
+    // Built-in proxies are listed here, one line each; Lazy makes the first concurrent lookups safe.
+    private static readonly Lazy<List<IZeroCostProxy>> Registered = new(() =>
+    [
+        new SedProxy(),
+    ]);
+
+    private static readonly Lock Gate = new();
+
+    public static IReadOnlyList<IZeroCostProxy> All
+    {
+        get
+        {
+            lock (Gate) return [.. Registered.Value];
+        }
+    }
+
+    public static IReadOnlyList<string> Names => All.Select(p => p.Name).ToList();
+
+    /// <summary>Adds a proxy (e.g. a user's own) under a name not yet taken.</summary>
+    public static void Register(IZeroCostProxy proxy)
+    {
+        lock (Gate)
+        {
+            if (Registered.Value.Any(p => p.Name.Equals(proxy.Name, StringComparison.OrdinalIgnoreCase)))
+                throw new InvalidOperationException($"A proxy named '{proxy.Name}' is already registered.");
+            Registered.Value.Add(proxy);
+        }
+    }
+
+    public static bool TryGet(string? name, out IZeroCostProxy proxy)
+    {
+        proxy = All.FirstOrDefault(p => p.Name.Equals(name?.Trim(), StringComparison.OrdinalIgnoreCase))!;
+        return proxy is not null;
+    }
+
+    public static IZeroCostProxy Get(string name) =>
+        TryGet(name, out var proxy)
+            ? proxy
+            : throw new ArgumentException($"Unknown proxy '{name}'. Proxies: {string.Join(", ", Names)}.", nameof(name));
+}

@@ -1,0 +1,39 @@
+using NasPS.Spaces;
+
+namespace NasPS.Search;
+
+/// <summary>
+/// The dataset a search targets and the caps an architecture must meet to be feasible: parameters and FLOPs
+/// (multiply-accumulates) as the space counts them for that dataset. Null means no cap.
+/// </summary>
+public sealed record SearchConstraints
+{
+    public required Dataset Dataset { get; init; }
+    public long? MaxParameters { get; init; }
+    public long? MaxFlops { get; init; }
+
+    public bool IsFeasible(ISearchSpace space, Genome genome) =>
+        (MaxParameters is not { } maxParams || space.CountParameters(genome, Dataset) <= maxParams)
+        && (MaxFlops is not { } maxFlops || space.CountFlops(genome, Dataset) <= maxFlops);
+
+    internal void Validate()
+    {
+        if (MaxParameters is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxParameters), MaxParameters, "The parameter cap must be positive.");
+        if (MaxFlops is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxFlops), MaxFlops, "The FLOPs cap must be positive.");
+    }
+}
+
+/// <summary>What a search's time budget is charged with.</summary>
+public enum BudgetAccounting
+{
+    /// <summary>The cost the scorer reports for every architecture visited (cached metric times, or measured proxy
+    /// times). On cached metrics this is machine-independent; it is how FreeREA's results are reproduced (§4.1).</summary>
+    ProxyCost,
+
+    /// <summary>FreeREA's released rule: proxy cost of the history plus the wall time of the search itself. Meant
+    /// for cached metrics; with measured proxies their time would be counted twice.</summary>
+    ProxyCostPlusWallClock,
+
+    /// <summary>Elapsed wall-clock time only (live proxies: it already includes their evaluation).</summary>
+    WallClock,
+}
