@@ -1,0 +1,98 @@
+using NasPS.Compute;
+using Xunit;
+
+namespace NasPS.Tests.Compute;
+
+public class AutogradTests
+{
+    [Fact]
+    public void ASharedInputGetsTheSumOfItsGradients()
+    {
+        using var scope = Tensors.NewScope();
+        var x = Tensors.FromArray<double>([1, -2, 3], 3);
+        x.RequiresGrad = true;
+        Ops.Sum(Ops.Add(Ops.Mul(x, x), x)).Backward(); // d/dx (x² + x) = 2x + 1
+        Assert.Equal([3.0, -3.0, 7.0], x.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void GradientsAccumulateUntilCleared()
+    {
+        using var scope = Tensors.NewScope();
+        var w = Tensors.FromArray<float>([2f, 5f], 2);
+        w.RequiresGrad = true;
+        Ops.Sum(Ops.Scale(w, 3f)).Backward();
+        Ops.Sum(Ops.Scale(w, 3f)).Backward();
+        Assert.Equal([6f, 6f], w.Grad!.ToArray());
+        w.ZeroGrad();
+        Assert.Equal([0f, 0f], w.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void ViewsOfTheOutputGradientFlowThroughReshape()
+    {
+        using var scope = Tensors.NewScope();
+        var x = Tensors.FromArray<double>([1, 2, 3, 4, 5, 6], 2, 3);
+        x.RequiresGrad = true;
+        var r = Ops.Reshape(x, 3, 2);
+        var y = Ops.Add(Ops.Reshape(r, 6), Ops.Reshape(Ops.Scale(r, 2.0), 6));
+        y.Backward(Tensors.FromArray<double>([1, 1, 1, 1, 1, 10], 6));
+        Assert.Equal([3.0, 3, 3, 3, 3, 30], x.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void NoGradRecordsNothing()
+    {
+        using var scope = Tensors.NewScope();
+        var x = Tensors.Ones<float>(2);
+        x.RequiresGrad = true;
+        Tensor<float> y;
+        using (Tensors.NoGrad())
+        {
+            Assert.False(Tensors.IsGradEnabled);
+            y = Ops.Sum(Ops.Relu(x));
+        }
+        Assert.True(Tensors.IsGradEnabled);
+        Assert.False(y.RequiresGrad);
+        var e = Assert.Throws<InvalidOperationException>(() => y.Backward());
+        Assert.Contains("does not require grad", e.Message);
+    }
+
+    [Fact]
+    public void BackwardFromANonScalarNeedsAGradient()
+    {
+        using var scope = Tensors.NewScope();
+        var x = Tensors.Ones<float>(2, 2);
+        x.RequiresGrad = true;
+        var y = Ops.Relu(x);
+        Assert.Throws<InvalidOperationException>(() => y.Backward());
+        Assert.Throws<ArgumentException>(() => y.Backward(Tensors.Ones<float>(4)));
+        Assert.Throws<InvalidOperationException>(() => y.RequiresGrad = false);
+    }
+
+    [Fact]
+    public void ALeafOutsideTheScopeKeepsItsGradientAfterTheScope()
+    {
+        var w = Tensors.FromArray<double>([1, 2], 2);
+        w.RequiresGrad = true;
+        using (Tensors.NewScope())
+        {
+            var x = Tensors.FromArray<double>([3, 4], 2);
+            Ops.Sum(Ops.Mul(w, x)).Backward();
+        }
+        Assert.Equal([3.0, 4.0], w.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void InputGradientsAreComputedOnlyWhenRequested()
+    {
+        using var scope = Tensors.NewScope();
+        var x = Tensors.Ones<float>(1, 2, 4, 4);
+        var w = Tensors.Ones<float>(3, 2, 3, 3);
+        w.RequiresGrad = true;
+        Ops.Sum(Ops.Conv2d(x, w, padding: 1)).Backward();
+        Assert.Null(x.Grad);
+        Assert.NotNull(w.Grad);
+        Assert.Equal(16f, w.Grad!.Span[4]); // centre tap sees every pixel
+    }
+}

@@ -1,0 +1,49 @@
+using NasPS.Compute;
+using NasPS.Networks;
+using NasPS.Networks.NasBench201;
+using NasPS.Randomness;
+using Xunit;
+
+namespace NasPS.Tests.Compute;
+
+[CollectionDefinition(nameof(PoolAccounting), DisableParallelization = true)]
+public sealed class PoolAccounting;
+
+/// <summary>Repeated scoring must not grow memory: after a warm-up pass, every forward+backward of the all-conv3x3
+/// NB201 network reuses pooled buffers (retained bytes flat) and returns all of them when its scope ends.
+/// The pool counters are process-wide, so this runs with no other test in parallel.</summary>
+[Collection(nameof(PoolAccounting))]
+public class PoolMemoryTests
+{
+    [Fact]
+    public void RepeatedForwardBackwardKeepsPoolMemoryFlat()
+    {
+        var net = new TinyNetwork<float>(Nb201NetworkTests.Genome(Nb201NetworkTests.AllConv3x3), 10, new Rng(1), channels: 8, cellsPerStage: 5);
+        var input = Tensors.Empty<float>(2, 3, 16, 16);
+        Init.Normal(input, 0, 1, new Rng(2));
+        long rentedBefore = BufferPool.RentedBytes;
+
+        long Pass()
+        {
+            BufferPool.ResetPeak();
+            using (Tensors.NewScope())
+            {
+                var logits = net.Forward(input);
+                Ops.Sum(Ops.Mul(logits, logits)).Backward();
+            }
+            Assert.Equal(rentedBefore, BufferPool.RentedBytes); // everything came back
+            return BufferPool.PeakRentedBytes - rentedBefore;
+        }
+
+        long peak = Pass(); // warm-up fills the pool
+        long retained = BufferPool.RetainedBytes;
+        Assert.True(peak > 0);
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.Equal(peak, Pass());
+            Assert.Equal(retained, BufferPool.RetainedBytes);
+        }
+        // Parameter gradients are GC-owned, made once, and reused: not counted as working memory.
+        Assert.All(net.Parameters(), p => Assert.NotNull(p.Grad));
+    }
+}
