@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -135,6 +136,7 @@ internal static unsafe class ConvCore<TL, TV, T>
 
     /// <summary>Packs image n's share (columns [offset, offset + pixels) of the chunk's depth) of the backward-weight
     /// GEMM operands: A = dY rows, B = col(x)ᵀ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackChunkImage(T* x, T* dy, in Conv2dShape s, int g, int n, int offset, int width, T* packedGrad, T* packedColumns)
     {
         int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup, mr = GemmCore<TL, TV, T>.MR, nr = GemmCore<TL, TV, T>.NR;
@@ -172,6 +174,7 @@ internal static unsafe class ConvCore<TL, TV, T>
     }
 
     /// <summary>dbias[c] = Σ over images (in order) of Σ over that image's pixels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BiasGradient(T* dy, T* dbias, in Conv2dShape s)
     {
         int pixels = s.OutH * s.OutW;
@@ -199,6 +202,7 @@ internal static unsafe class ConvCore<TL, TV, T>
     /// <summary>im2col straight into packed GEMM B panels (k = CinPerGroup·KH·KW rows, n = OutH·OutW columns), for
     /// one image and group: row (ci·KH + kh)·KW + kw, column i·OW + j holds x[ci, i·sh − ph + kh·dh, j·sw − pw + kw·dw]
     /// (0 outside the image).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackColumns(T* image, in Conv2dShape s, T* packed)
     {
         int oh = s.OutH, ow = s.OutW, plane = s.H * s.W, pixels = oh * ow, kred = ReductionLength(s);
@@ -226,6 +230,7 @@ internal static unsafe class ConvCore<TL, TV, T>
 
     /// <summary>Writes one row segment, columns [column, column + count), into a packed B row whose panels are
     /// kc·NR apart: element j is src[j·stride] for first ≤ j &lt; end, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteRun(T* block, int kc, int column, int count, T* src, int first, int end, int stride)
     {
         int nr = GemmCore<TL, TV, T>.NR;
@@ -253,6 +258,7 @@ internal static unsafe class ConvCore<TL, TV, T>
 
     /// <summary>The adjoint of im2col (see <see cref="PackColumns"/>): dx (cleared first) accumulates every entry of the
     /// unpacked column matrix col[kred × OutH·OutW], in row order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Col2Im(T* col, int ld, in Conv2dShape s, T* dx)
     {
         int oh = s.OutH, ow = s.OutW, plane = s.H * s.W;

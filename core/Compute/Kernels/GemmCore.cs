@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace NasPS.Compute.Kernels;
@@ -44,6 +45,7 @@ internal static unsafe class GemmCore<TL, TV, T>
     }
 
     /// <summary>Packs op(A) (m × k).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transposed, int m, int k, T* a, int lda, T* dst)
     {
         int mr = MR;
@@ -80,6 +82,7 @@ internal static unsafe class GemmCore<TL, TV, T>
     }
 
     /// <summary>Packs op(B) (k × n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transposed, int k, int n, T* b, int ldb, T* dst)
     {
         int nr = NR, lanes = TL.Count;
@@ -157,6 +160,7 @@ internal static unsafe class GemmCore<TL, TV, T>
     }
 
     /// <summary>Rows [i0, i1) × columns [j0, j1) of C; i0 and j0 are tile boundaries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ComputeTiles(int m, int n, int k, T alpha, T* packedA, T* packedB, T beta, T* c, int ldc,
         int i0, int i1, int j0, int j1)
     {
@@ -201,6 +205,7 @@ internal static unsafe class GemmCore<TL, TV, T>
 
     /// <summary>C[MR × NR] = alpha·(A panel · B panel) + beta·C; C is not read when beta is 0. Rows past
     /// TileRows fold away at JIT time, so one body serves every register file.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroKernel(int kc, T* a, T* b, T* c, int ldc, T alpha, T beta)
     {
         int lanes = TL.Count, mr = TL.TileRows;
@@ -242,6 +247,7 @@ internal static unsafe class GemmCore<TL, TV, T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow(T* c, TV left, TV right, int lanes, T alpha, T beta)
     {
         if (alpha != T.One)
