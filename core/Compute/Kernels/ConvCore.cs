@@ -42,18 +42,68 @@ internal static unsafe class ConvCore<TL, TV, T>
         T* packedW = Scratch<T>.PackA(groupLength * s.Groups);
         for (int g = 0; g < s.Groups; g++)
             GemmCore<TL, TV, T>.PackA(false, coutG, kred, w + (long)g * coutG * kred, kred, packedW + g * groupLength);
-        nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y;
-        ForEachImage(s.N, (n, parallelGemm) => ForwardImage((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm));
+        int[] rowOffsets = IsShifted(s) ? ShiftedRowOffsets(s) : [];
+        fixed (int* offsets = rowOffsets)
+        {
+            nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, po = (nint)offsets;
+            ForEachImage(s.N, (n, parallelGemm) =>
+                ForwardImage((T*)px, (T*)pw, groupLength, (int*)po, (T*)pb, (T*)py, s, n, parallelGemm));
+        }
     }
 
-    private static void ForwardImage(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, int n, bool parallelGemm)
+    /// <summary>Stride-1 convolutions (other than the unpadded 1×1) run as an implicit GEMM over the zero-padded image:
+    /// with output pixels numbered i·Wp + j over the padded width Wp, tap (ci, kh, kw) reads the padded plane of ci
+    /// shifted by kh·dh·Wp + kw·dw, a contiguous row. No im2col; the Wp − OutW extra columns per row are dropped.</summary>
+    private static bool IsShifted(in Conv2dShape s) => s.StrideH == 1 && s.StrideW == 1 && !IsPointwise(s);
+
+    private static int[] ShiftedRowOffsets(in Conv2dShape s)
+    {
+        int wp = s.W + 2 * s.PadW, plane = (s.H + 2 * s.PadH) * wp;
+        var offsets = new int[ReductionLength(s)];
+        int row = 0;
+        for (int ci = 0; ci < s.CinPerGroup; ci++)
+        for (int kh = 0; kh < s.KH; kh++)
+        for (int kw = 0; kw < s.KW; kw++)
+            offsets[row++] = ci * plane + kh * s.DilationH * wp + kw * s.DilationW;
+        return offsets;
+    }
+
+    private static void ForwardImage(T* x, T* packedW, long groupLength, int* rowOffsets, T* bias, T* y, in Conv2dShape s,
+        int n, bool parallelGemm)
     {
         int pixels = s.OutH * s.OutW, kred = ReductionLength(s), cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
-        T* packedColumns = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(kred, pixels));
+        bool shifted = IsShifted(s);
+        int wp = s.W + 2 * s.PadW, paddedPlane = (s.H + 2 * s.PadH) * wp, virtualPixels = s.OutH * wp;
+        T* padded = null, virtualOutput = null, packedColumns = null;
+        if (shifted)
+        {
+            padded = Scratch<T>.Columns((long)cinG * paddedPlane + wp + GemmCore<TL, TV, T>.NR);
+            virtualOutput = Scratch<T>.Gather((long)coutG * virtualPixels);
+        }
+        else
+        {
+            packedColumns = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(kred, pixels));
+        }
         for (int g = 0; g < s.Groups; g++)
         {
             T* image = x + ((long)n * s.Cin + (long)g * cinG) * s.H * s.W;
             T* output = y + ((long)n * s.Cout + (long)g * coutG) * pixels;
+            T* groupW = packedW + g * groupLength;
+            if (shifted)
+            {
+                PadImage(image, s, padded);
+                GemmCore<TL, TV, T>.Compute(coutG, virtualPixels, kred, T.One, groupW, OperandB<T>.InPlace(padded, rowOffsets),
+                    T.Zero, virtualOutput, virtualPixels, parallelGemm);
+                for (int co = 0; co < coutG; co++)
+                for (int i = 0; i < s.OutH; i++)
+                {
+                    var source = new ReadOnlySpan<T>(virtualOutput + (long)co * virtualPixels + (long)i * wp, s.OutW);
+                    var target = new Span<T>(output + (long)co * pixels + (long)i * s.OutW, s.OutW);
+                    if (bias != null) TensorPrimitives.Add(source, bias[g * coutG + co], target);
+                    else source.CopyTo(target);
+                }
+                continue;
+            }
             T beta = T.Zero;
             if (bias != null)
             {
@@ -63,8 +113,31 @@ internal static unsafe class ConvCore<TL, TV, T>
             }
             if (IsPointwise(s)) GemmCore<TL, TV, T>.PackB(false, kred, pixels, image, pixels, packedColumns);
             else PackColumns(image, s, packedColumns);
-            GemmCore<TL, TV, T>.Compute(coutG, pixels, kred, T.One, packedW + g * groupLength, packedColumns, beta, output, pixels, parallelGemm);
+            GemmCore<TL, TV, T>.Compute(coutG, pixels, kred, T.One, groupW, OperandB<T>.Packed(packedColumns), beta, output, pixels, parallelGemm);
         }
+    }
+
+    /// <summary>One image and group, zero-padded to [CinPerGroup, H + 2·PadH, W + 2·PadW], plus zeroed slack past
+    /// the end for the implicit GEMM's over-reads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PadImage(T* image, in Conv2dShape s, T* padded)
+    {
+        int wp = s.W + 2 * s.PadW, hp = s.H + 2 * s.PadH;
+        T* dst = padded;
+        for (int ci = 0; ci < s.CinPerGroup; ci++)
+        {
+            new Span<T>(dst, s.PadH * wp).Clear();
+            dst += s.PadH * wp;
+            for (int h = 0; h < s.H; h++, dst += wp)
+            {
+                for (int t = 0; t < s.PadW; t++) dst[t] = T.Zero;
+                GemmCore<TL, TV, T>.Copy(image + ((long)ci * s.H + h) * s.W, dst + s.PadW, s.W);
+                for (int t = s.PadW + s.W; t < wp; t++) dst[t] = T.Zero;
+            }
+            new Span<T>(dst, (hp - s.PadH - s.H) * wp).Clear();
+            dst += (hp - s.PadH - s.H) * wp;
+        }
+        new Span<T>(dst, wp + GemmCore<TL, TV, T>.NR).Clear();
     }
 
     // ---------------------------------------------------------------- backward input
@@ -76,6 +149,17 @@ internal static unsafe class ConvCore<TL, TV, T>
             DepthwiseBackwardInput(dy, w, dx, s);
             return;
         }
+        int padH = s.DilationH * (s.KH - 1) - s.PadH, padW = s.DilationW * (s.KW - 1) - s.PadW;
+        if (s.StrideH == 1 && s.StrideW == 1 && padH >= 0 && padW >= 0)
+        {
+            // Stride 1: dx is the forward convolution of dy with the flipped, channel-transposed kernel.
+            var transposed = new Conv2dShape(s.N, s.Cout, s.OutH, s.OutW, s.Cin, s.KH, s.KW, 1, 1, padH, padW,
+                s.DilationH, s.DilationW, s.Groups);
+            T* flipped = Scratch<T>.Weights(s.WeightLength);
+            FlipKernels(w, s, flipped);
+            Forward(dy, flipped, null, dx, transposed);
+            return;
+        }
         int kred = ReductionLength(s), coutG = s.CoutPerGroup;
         long groupLength = GemmCore<TL, TV, T>.PackedALength(kred, coutG);
         T* packedWt = Scratch<T>.PackA(groupLength * s.Groups);
@@ -83,6 +167,20 @@ internal static unsafe class ConvCore<TL, TV, T>
             GemmCore<TL, TV, T>.PackA(true, kred, coutG, w + (long)g * coutG * kred, kred, packedWt + g * groupLength);
         nint pdy = (nint)dy, pw = (nint)packedWt, pdx = (nint)dx;
         ForEachImage(s.N, (n, parallelGemm) => BackwardInputImage((T*)pdy, (T*)pw, groupLength, (T*)pdx, s, n, parallelGemm));
+    }
+
+    /// <summary>w'[g, ci, co, kh, kw] = w[g, co, ci, KH − 1 − kh, KW − 1 − kw], per group.</summary>
+    private static void FlipKernels(T* w, in Conv2dShape s, T* flipped)
+    {
+        int cinG = s.CinPerGroup, coutG = s.CoutPerGroup, taps = s.KH * s.KW;
+        for (int g = 0; g < s.Groups; g++)
+        for (int co = 0; co < coutG; co++)
+        for (int ci = 0; ci < cinG; ci++)
+        {
+            T* source = w + ((long)(g * coutG + co) * cinG + ci) * taps;
+            T* target = flipped + ((long)(g * cinG + ci) * coutG + co) * taps;
+            for (int t = 0; t < taps; t++) target[t] = source[taps - 1 - t];
+        }
     }
 
     private static void BackwardInputImage(T* dy, T* packedWt, long groupLength, T* dx, in Conv2dShape s, int n, bool parallelGemm)
@@ -97,7 +195,7 @@ internal static unsafe class ConvCore<TL, TV, T>
             T* gradIn = dx + ((long)n * s.Cin + (long)g * cinG) * s.H * s.W;
             GemmCore<TL, TV, T>.PackB(false, coutG, pixels, gradOut, pixels, packedGrad);
             // dcol = Wᵀ·dY; a pointwise convolution's dcol is dx itself.
-            GemmCore<TL, TV, T>.Compute(kred, pixels, coutG, T.One, packedWt + g * groupLength, packedGrad, T.Zero,
+            GemmCore<TL, TV, T>.Compute(kred, pixels, coutG, T.One, packedWt + g * groupLength, OperandB<T>.Packed(packedGrad), T.Zero,
                 pointwise ? gradIn : columns, pixels, parallelGemm);
             if (!pointwise) Col2Im(columns, pixels, s, gradIn);
         }
@@ -128,7 +226,7 @@ internal static unsafe class ConvCore<TL, TV, T>
                 // dW_g += dY[coutG × width] · col[kred × width]ᵀ, both packed straight from their sources.
                 Parallelism.For(images, i =>
                     PackChunkImage((T*)px, (T*)pdy, s, group, n0 + i, i * pixels, width, (T*)pg, (T*)pc));
-                GemmCore<TL, TV, T>.Compute(coutG, kred, width, T.One, packedGrad, packedColumns, n0 == 0 ? T.Zero : T.One,
+                GemmCore<TL, TV, T>.Compute(coutG, kred, width, T.One, packedGrad, OperandB<T>.Packed(packedColumns), n0 == 0 ? T.Zero : T.One,
                     dw + (long)g * coutG * kred, kred, parallel: true);
             }
         }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace NasPS.Compute.Kernels;
 
@@ -22,6 +23,16 @@ internal static unsafe class GemmCore<TL, TV, T>
     public static int NR => 2 * TL.Count;
     private static int MC => 96 / MR * MR;
 
+    /// <summary>Row p of a packed B panel starts p·NR elements in.</summary>
+    private static readonly int* PackedRowOffsets = CreatePackedRowOffsets();
+
+    private static int* CreatePackedRowOffsets()
+    {
+        var offsets = (int*)NativeMemory.Alloc(KC, sizeof(int));
+        for (int p = 0; p < KC; p++) offsets[p] = p * NR;
+        return offsets;
+    }
+
     public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
     public static long PackedALength(int m, int k) => (long)RoundUp(m, MR) * k;
     public static long PackedBLength(int k, int n) => (long)RoundUp(n, NR) * k;
@@ -41,7 +52,7 @@ internal static unsafe class GemmCore<TL, TV, T>
         T* packedB = Scratch<T>.PackB(PackedBLength(k, n));
         PackA(transposeA, m, k, a, lda, packedA);
         PackB(transposeB, k, n, b, ldb, packedB);
-        Compute(m, n, k, alpha, packedA, packedB, beta, c, ldc, parallel: true);
+        Compute(m, n, k, alpha, packedA, OperandB<T>.Packed(packedB), beta, c, ldc, parallel: true);
     }
 
     /// <summary>Packs op(A) (m × k).</summary>
@@ -129,7 +140,7 @@ internal static unsafe class GemmCore<TL, TV, T>
 
     /// <summary>C = alpha·A·B + beta·C from packed operands; with <paramref name="parallel"/>, C is split into strips
     /// of whole tiles, one per thread (so the tiling, and every result, equals the single-thread run).</summary>
-    public static void Compute(int m, int n, int k, T alpha, T* packedA, T* packedB, T beta, T* c, int ldc, bool parallel)
+    public static void Compute(int m, int n, int k, T alpha, T* packedA, OperandB<T> b, T beta, T* c, int ldc, bool parallel)
     {
         if (m == 0 || n == 0) return;
         if (k == 0)
@@ -145,23 +156,23 @@ internal static unsafe class GemmCore<TL, TV, T>
         int strips = parallel && (long)m * n * k >= 64 * 1024 ? Math.Min(Parallelism.Degree, tiles) : 1;
         if (strips <= 1)
         {
-            ComputeTiles(m, n, k, alpha, packedA, packedB, beta, c, ldc, 0, m, 0, n);
+            ComputeTiles(m, n, k, alpha, packedA, b, beta, c, ldc, 0, m, 0, n);
             return;
         }
-        nint pa = (nint)packedA, pb = (nint)packedB, pc = (nint)c;
+        nint pa = (nint)packedA, pc = (nint)c;
         Parallelism.For(strips, strip =>
         {
             int first = (int)((long)tiles * strip / strips), last = (int)((long)tiles * (strip + 1) / strips);
             if (byColumns)
-                ComputeTiles(m, n, k, alpha, (T*)pa, (T*)pb, beta, (T*)pc, ldc, 0, m, first * NR, Math.Min(n, last * NR));
+                ComputeTiles(m, n, k, alpha, (T*)pa, b, beta, (T*)pc, ldc, 0, m, first * NR, Math.Min(n, last * NR));
             else
-                ComputeTiles(m, n, k, alpha, (T*)pa, (T*)pb, beta, (T*)pc, ldc, first * MR, Math.Min(m, last * MR), 0, n);
+                ComputeTiles(m, n, k, alpha, (T*)pa, b, beta, (T*)pc, ldc, first * MR, Math.Min(m, last * MR), 0, n);
         });
     }
 
     /// <summary>Rows [i0, i1) × columns [j0, j1) of C; i0 and j0 are tile boundaries.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ComputeTiles(int m, int n, int k, T alpha, T* packedA, T* packedB, T beta, T* c, int ldc,
+    private static void ComputeTiles(int m, int n, int k, T alpha, T* packedA, OperandB<T> b, T beta, T* c, int ldc,
         int i0, int i1, int j0, int j1)
     {
         int mr = MR, nr = NR, mc = MC;
@@ -176,7 +187,8 @@ internal static unsafe class GemmCore<TL, TV, T>
                 for (int jr = j0; jr < j1; jr += nr)
                 {
                     int cols = Math.Min(nr, n - jr);
-                    T* panelB = PanelB(packedB, n, pc, kc, jr);
+                    T* panelB = b.RowOffsets == null ? PanelB(b.Data, n, pc, kc, jr) : b.Data + jr;
+                    int* rowOffsets = b.RowOffsets == null ? PackedRowOffsets : b.RowOffsets + pc;
                     for (int ir = ic; ir < icEnd; ir += mr)
                     {
                         int rows = Math.Min(mr, m - ir);
@@ -184,12 +196,12 @@ internal static unsafe class GemmCore<TL, TV, T>
                         T* tile = c + (long)ir * ldc + jr;
                         if (rows == mr && cols == nr)
                         {
-                            MicroKernel(kc, panelA, panelB, tile, ldc, alpha, betaBlock);
+                            MicroKernel(kc, panelA, panelB, rowOffsets, tile, ldc, alpha, betaBlock);
                             continue;
                         }
                         // Edge tile: the full tile into a buffer, then the valid part merged with the same
                         // arithmetic as the full-tile store.
-                        MicroKernel(kc, panelA, panelB, edge, nr, T.One, T.Zero);
+                        MicroKernel(kc, panelA, panelB, rowOffsets, edge, nr, T.One, T.Zero);
                         for (int r = 0; r < rows; r++)
                         for (int q = 0; q < cols; q++)
                         {
@@ -203,17 +215,20 @@ internal static unsafe class GemmCore<TL, TV, T>
         }
     }
 
-    /// <summary>C[MR × NR] = alpha·(A panel · B panel) + beta·C; C is not read when beta is 0. Rows past
+    /// <summary>C[MR × NR] = alpha·(A panel · B panel) + beta·C; C is not read when beta is 0. Row p of the B panel
+    /// starts at b + rowOffsets[p] (one extra scalar load per step, which lets the same kernel read packed panels
+    /// and, for stride-1 convolutions, shifted rows of the padded image in place). Rows past
     /// TileRows fold away at JIT time, so one body serves every register file.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MicroKernel(int kc, T* a, T* b, T* c, int ldc, T alpha, T beta)
+    private static void MicroKernel(int kc, T* a, T* b, int* rowOffsets, T* c, int ldc, T alpha, T beta)
     {
         int lanes = TL.Count, mr = TL.TileRows;
         TV c00 = TL.Zero, c01 = TL.Zero, c10 = TL.Zero, c11 = TL.Zero, c20 = TL.Zero, c21 = TL.Zero, c30 = TL.Zero, c31 = TL.Zero;
         TV c40 = TL.Zero, c41 = TL.Zero, c50 = TL.Zero, c51 = TL.Zero, c60 = TL.Zero, c61 = TL.Zero, c70 = TL.Zero, c71 = TL.Zero;
         for (int p = 0; p < kc; p++)
         {
-            TV b0 = TL.Load(b), b1 = TL.Load(b + lanes);
+            T* row = b + rowOffsets[p];
+            TV b0 = TL.Load(row), b1 = TL.Load(row + lanes);
             TV av = TL.Broadcast(a[0]); c00 = TL.MultiplyAdd(av, b0, c00); c01 = TL.MultiplyAdd(av, b1, c01);
             av = TL.Broadcast(a[1]); c10 = TL.MultiplyAdd(av, b0, c10); c11 = TL.MultiplyAdd(av, b1, c11);
             av = TL.Broadcast(a[2]); c20 = TL.MultiplyAdd(av, b0, c20); c21 = TL.MultiplyAdd(av, b1, c21);
@@ -229,7 +244,6 @@ internal static unsafe class GemmCore<TL, TV, T>
                 av = TL.Broadcast(a[7]); c70 = TL.MultiplyAdd(av, b0, c70); c71 = TL.MultiplyAdd(av, b1, c71);
             }
             a += mr;
-            b += 2 * lanes;
         }
         StoreRow(c, c00, c01, lanes, alpha, beta);
         StoreRow(c + ldc, c10, c11, lanes, alpha, beta);
@@ -273,4 +287,22 @@ internal static unsafe class GemmCore<TL, TV, T>
         for (; t + lanes <= count; t += lanes) TL.Store(dst + t, TL.Load(src + t));
         for (; t < count; t++) dst[t] = src[t];
     }
+}
+
+/// <summary>The B operand of <see cref="GemmCore{TL, TV, T}.Compute"/>: packed panels, or rows read in place, row p of
+/// the depth starting at Data + RowOffsets[p] with its columns contiguous (the implicit-GEMM form of a stride-1
+/// convolution over a padded image). In-place rows must stay readable NR columns past the last column.</summary>
+internal readonly unsafe struct OperandB<T> where T : unmanaged
+{
+    public readonly T* Data;
+    public readonly int* RowOffsets;
+
+    private OperandB(T* data, int* rowOffsets)
+    {
+        Data = data;
+        RowOffsets = rowOffsets;
+    }
+
+    public static OperandB<T> Packed(T* panels) => new(panels, null);
+    public static OperandB<T> InPlace(T* data, int* rowOffsets) => new(data, rowOffsets);
 }
