@@ -77,7 +77,9 @@ internal static unsafe class ConvCore<TL, TV, T>
         T* padded = null, virtualOutput = null, packedColumns = null;
         if (shifted)
         {
-            padded = Scratch<T>.Columns((long)cinG * paddedPlane + wp + GemmCore<TL, TV, T>.NR);
+            long paddedLength = (long)cinG * paddedPlane + wp + GemmCore<TL, TV, T>.NR;
+            padded = Scratch<T>.Columns(paddedLength);
+            new Span<T>(padded + (long)cinG * paddedPlane, wp + GemmCore<TL, TV, T>.NR).Clear();
             virtualOutput = Scratch<T>.Gather((long)coutG * virtualPixels);
         }
         else
@@ -91,7 +93,7 @@ internal static unsafe class ConvCore<TL, TV, T>
             T* groupW = packedW + g * groupLength;
             if (shifted)
             {
-                PadImage(image, s, padded);
+                PadImage(image, s, padded, paddedPlane);
                 GemmCore<TL, TV, T>.Compute(coutG, virtualPixels, kred, T.One, groupW, OperandB<T>.InPlace(padded, rowOffsets),
                     T.Zero, virtualOutput, virtualPixels, parallelGemm);
                 for (int co = 0; co < coutG; co++)
@@ -117,15 +119,15 @@ internal static unsafe class ConvCore<TL, TV, T>
         }
     }
 
-    /// <summary>One image and group, zero-padded to [CinPerGroup, H + 2·PadH, W + 2·PadW], plus zeroed slack past
-    /// the end for the implicit GEMM's over-reads.</summary>
+    /// <summary>One image and group, zero-padded: channel ci becomes the (H + 2·PadH) × (W + 2·PadW) plane at
+    /// ci·<paramref name="channelStride"/>. The caller provides the zeroed slack past the planes that the implicit GEMM over-reads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PadImage(T* image, in Conv2dShape s, T* padded)
+    private static void PadImage(T* image, in Conv2dShape s, T* padded, long channelStride)
     {
         int wp = s.W + 2 * s.PadW, hp = s.H + 2 * s.PadH;
-        T* dst = padded;
         for (int ci = 0; ci < s.CinPerGroup; ci++)
         {
+            T* dst = padded + ci * channelStride;
             new Span<T>(dst, s.PadH * wp).Clear();
             dst += s.PadH * wp;
             for (int h = 0; h < s.H; h++, dst += wp)
@@ -135,9 +137,7 @@ internal static unsafe class ConvCore<TL, TV, T>
                 for (int t = s.PadW + s.W; t < wp; t++) dst[t] = T.Zero;
             }
             new Span<T>(dst, (hp - s.PadH - s.H) * wp).Clear();
-            dst += (hp - s.PadH - s.H) * wp;
         }
-        new Span<T>(dst, wp + GemmCore<TL, TV, T>.NR).Clear();
     }
 
     // ---------------------------------------------------------------- backward input
@@ -211,63 +211,105 @@ internal static unsafe class ConvCore<TL, TV, T>
             DepthwiseBackwardWeight(x, dy, dw, s);
             return;
         }
-        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup;
-        // The chunk size depends on the shape only, so the summation order is fixed for every thread count.
-        int imagesPerChunk = Math.Clamp(WeightGradientColumns / pixels, 1, s.N);
-        int maxWidth = imagesPerChunk * pixels;
-        T* packedGrad = Scratch<T>.PackA(GemmCore<TL, TV, T>.PackedALength(coutG, maxWidth));
-        T* packedColumns = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(maxWidth, kred));
-        nint px = (nint)x, pdy = (nint)dy, pg = (nint)packedGrad, pc = (nint)packedColumns;
-        for (int g = 0; g < s.Groups; g++)
+        // dW_g[co, tap] = Σ over images and pixels of dy[co, pixel]·x[tap at pixel]: dot products along the pixels,
+        // which are contiguous in both dy and the image. Images go in chunks whose size depends on the shape only,
+        // each chunk laid out as one long reduction, so the summation order is fixed for every thread count.
+        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
+        int lanes = TL.Count, imagesPerChunk = Math.Clamp(WeightGradientColumns / pixels, 1, s.N);
+        bool shifted = IsShifted(s);
+        int wp = s.W + 2 * s.PadW, paddedPlane = (s.H + 2 * s.PadH) * wp;
+        // Per image, a span of the reduction: the padded plane (shifted form) or the output pixels (im2col form).
+        int span = shifted ? paddedPlane : pixels;
+        int maxLength = GemmCore<TL, TV, T>.RoundUp(imagesPerChunk * span, lanes);
+        // Shifted form: channel ci of every image in the chunk, padded, back to back; im2col form: one row per tap.
+        long channelStride = shifted ? maxLength + wp : maxLength;
+        long imageBufferLength = shifted ? cinG * channelStride + paddedPlane + lanes : kred * channelStride;
+        T* gradients = Scratch<T>.Gather((long)coutG * maxLength);
+        T* images = Scratch<T>.Columns(imageBufferLength);
+        int[] rowOffsets = new int[kred];
+        for (int r = 0; r < kred; r++)
         {
+            int ci = r / (s.KH * s.KW), kh = r / s.KW % s.KH, kw = r % s.KW;
+            rowOffsets[r] = shifted ? (int)(ci * channelStride) + kh * s.DilationH * wp + kw * s.DilationW : (int)(r * channelStride);
+        }
+        int tileCols = GemmCore<TL, TV, T>.DotTileColumns, colTiles = (kred + tileCols - 1) / tileCols;
+        fixed (int* offsets = rowOffsets)
+        {
+            nint px = (nint)x, pdy = (nint)dy, pg = (nint)gradients, pi = (nint)images, po = (nint)offsets, pdw = (nint)dw;
+            for (int g = 0; g < s.Groups; g++)
             for (int n0 = 0; n0 < s.N; n0 += imagesPerChunk)
             {
-                int images = Math.Min(imagesPerChunk, s.N - n0), width = images * pixels, group = g;
-                // dW_g += dY[coutG × width] · col[kred × width]ᵀ, both packed straight from their sources.
-                Parallelism.For(images, i =>
-                    PackChunkImage((T*)px, (T*)pdy, s, group, n0 + i, i * pixels, width, (T*)pg, (T*)pc));
-                GemmCore<TL, TV, T>.Compute(coutG, kred, width, T.One, packedGrad, OperandB<T>.Packed(packedColumns), n0 == 0 ? T.Zero : T.One,
-                    dw + (long)g * coutG * kred, kred, parallel: true);
+                int count = Math.Min(imagesPerChunk, s.N - n0), length = GemmCore<TL, TV, T>.RoundUp(count * span, lanes);
+                int group = g;
+                bool accumulate = n0 > 0;
+                new Span<T>(gradients, coutG * length).Clear();
+                new Span<T>(images, (int)imageBufferLength).Clear();
+                Parallelism.For(count, i =>
+                    LayOutChunkImage((T*)px, (T*)pdy, s, group, n0 + i, i * span, length, channelStride, (T*)pg, (T*)pi));
+                int strips = Math.Min(Parallelism.Degree, colTiles);
+                T* dwg = dw + (long)g * coutG * kred;
+                nint pdwg = (nint)dwg;
+                Parallelism.For(strips, strip =>
+                {
+                    int j0 = (int)((long)colTiles * strip / strips) * tileCols, j1 = Math.Min(kred, (int)((long)colTiles * (strip + 1) / strips) * tileCols);
+                    GemmCore<TL, TV, T>.DotTiles(coutG, length, (T*)pg, length, (T*)pi, (int*)po, (T*)pdwg, kred, accumulate, j0, j1);
+                });
             }
         }
     }
 
-    /// <summary>Packs image n's share (columns [offset, offset + pixels) of the chunk's depth) of the backward-weight
-    /// GEMM operands: A = dY rows, B = col(x)ᵀ.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackChunkImage(T* x, T* dy, in Conv2dShape s, int g, int n, int offset, int width, T* packedGrad, T* packedColumns)
+    /// <summary>Writes image n of a weight-gradient chunk at reduction position <paramref name="at"/>: its output
+    /// gradient rows (into [coutG × length]) and its taps: the padded channels (shifted form) or im2col rows.
+    /// Everything else stays zero, so the extra positions contribute nothing.</summary>
+    private static void LayOutChunkImage(T* x, T* dy, in Conv2dShape s, int g, int n, int at, int length, long channelStride,
+        T* gradients, T* images)
     {
-        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup, mr = GemmCore<TL, TV, T>.MR, nr = GemmCore<TL, TV, T>.NR;
-        int rowsPadded = GemmCore<TL, TV, T>.RoundUp(coutG, mr), colsPadded = GemmCore<TL, TV, T>.RoundUp(kred, nr);
+        int pixels = s.OutH * s.OutW, coutG = s.CoutPerGroup, wp = s.W + 2 * s.PadW;
+        bool shifted = IsShifted(s);
         T* gradOut = dy + ((long)n * s.Cout + (long)g * coutG) * pixels;
         T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * s.H * s.W;
-        int plane = s.H * s.W;
-        for (int q = 0; q < pixels; q++)
+        for (int co = 0; co < coutG; co++)
         {
-            int depth = offset + q, pc = depth / GemmCore<TL, TV, T>.KC * GemmCore<TL, TV, T>.KC, kc = Math.Min(GemmCore<TL, TV, T>.KC, width - pc), p = depth - pc;
-            for (int i0 = 0; i0 < rowsPadded; i0 += mr)
+            T* target = gradients + (long)co * length + at;
+            if (!shifted)
             {
-                T* panel = GemmCore<TL, TV, T>.PanelA(packedGrad, coutG, pc, kc, i0) + p * mr;
-                for (int r = 0; r < mr; r++)
-                    panel[r] = i0 + r < coutG ? gradOut[(long)(i0 + r) * pixels + q] : T.Zero;
+                GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels, target, pixels);
+                continue;
             }
-            int i = q / s.OutW, j = q - i * s.OutW;
-            int hBase = i * s.StrideH - s.PadH, wBase = j * s.StrideW - s.PadW;
-            T* panelB = GemmCore<TL, TV, T>.PanelB(packedColumns, kred, pc, kc, 0) + p * nr;
-            int column = 0;
-            for (int ci = 0; ci < s.CinPerGroup; ci++)
-            for (int kh = 0; kh < s.KH; kh++)
+            for (int i = 0; i < s.OutH; i++)
+                GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels + (long)i * s.OutW, target + (long)i * wp, s.OutW);
+        }
+        if (shifted) PadImage(image, s, images + at, channelStride);
+        else Im2Col(image, s, images + at, (int)channelStride);
+    }
+
+    /// <summary>col[(ci·KH + kh)·KW + kw, i·OW + j] = x[ci, i·sh − ph + kh·dh, j·sw − pw + kw·dw] (0 outside), for one
+    /// image and group; rows are <paramref name="ld"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Im2Col(T* image, in Conv2dShape s, T* col, int ld)
+    {
+        int oh = s.OutH, ow = s.OutW, plane = s.H * s.W;
+        for (int ci = 0; ci < s.CinPerGroup; ci++)
+        for (int kh = 0; kh < s.KH; kh++)
+        for (int kw = 0; kw < s.KW; kw++)
+        {
+            T* row = col + (long)((ci * s.KH + kh) * s.KW + kw) * ld;
+            var (first, end) = ValidRange(ow, s.W, s.StrideW, s.PadW, kw * s.DilationW);
+            int offset = kw * s.DilationW - s.PadW;
+            for (int i = 0; i < oh; i++, row += ow)
             {
-                int hi = hBase + kh * s.DilationH;
-                bool rowInside = (uint)hi < (uint)s.H;
-                T* src = image + (long)ci * plane + (long)hi * s.W;
-                for (int kw = 0; kw < s.KW; kw++, column++)
+                int hi = i * s.StrideH - s.PadH + kh * s.DilationH;
+                if ((uint)hi >= (uint)s.H)
                 {
-                    int wi = wBase + kw * s.DilationW;
-                    panelB[(long)(column / nr) * kc * nr + column % nr] = rowInside && (uint)wi < (uint)s.W ? src[wi] : T.Zero;
+                    new Span<T>(row, ow).Clear();
+                    continue;
                 }
+                T* src = image + (long)ci * plane + (long)hi * s.W + offset;
+                for (int j = 0; j < first; j++) row[j] = T.Zero;
+                if (s.StrideW == 1) GemmCore<TL, TV, T>.Copy(src + first, row + first, end - first);
+                else for (int j = first; j < end; j++) row[j] = src[(long)j * s.StrideW];
+                for (int j = end; j < ow; j++) row[j] = T.Zero;
             }
-            for (; column < colsPadded; column++) panelB[(long)(column / nr) * kc * nr + column % nr] = T.Zero;
         }
     }
 

@@ -287,6 +287,65 @@ internal static unsafe class GemmCore<TL, TV, T>
         for (; t + lanes <= count; t += lanes) TL.Store(dst + t, TL.Load(src + t));
         for (; t < count; t++) dst[t] = src[t];
     }
+    /// <summary>
+    /// Dot products along the contiguous dimension of both operands: C[i, j] = Σ_t a_i[t]·b_j[t] (plus C's old value
+    /// when <paramref name="accumulate"/>), for rows i &lt; m and columns j in [j0, j1), where a_i = a + i·lda and
+    /// b_j = b + bRowOffsets[j]. The reduction over t runs lane-wise, then one fixed horizontal sum. <paramref name="length"/>
+    /// is a multiple of the lane count (callers zero-pad). This is the weight-gradient GEMM, whose reduction (over
+    /// pixels) is contiguous in both the output gradient and the image.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void DotTiles(int m, int length, T* a, int lda, T* b, int* bRowOffsets, T* c, int ldc, bool accumulate, int j0, int j1)
+    {
+        int lanes = TL.Count, tileCols = DotTileColumns;
+        for (int i = 0; i < m; i += 4)
+        for (int j = j0; j < j1; j += tileCols)
+        {
+            int rows = Math.Min(4, m - i), cols = Math.Min(tileCols, j1 - j);
+            // Rows and columns past the edge repeat the last valid one; their sums are not stored.
+            T* a0 = a + (long)i * lda, a1 = a + (long)(i + Math.Min(1, rows - 1)) * lda;
+            T* a2 = a + (long)(i + Math.Min(2, rows - 1)) * lda, a3 = a + (long)(i + Math.Min(3, rows - 1)) * lda;
+            T* b0 = b + bRowOffsets[j], b1 = b + bRowOffsets[j + Math.Min(1, cols - 1)];
+            T* b2 = b + bRowOffsets[j + Math.Min(2, cols - 1)], b3 = b + bRowOffsets[j + Math.Min(3, cols - 1)];
+            TV s00 = TL.Zero, s01 = TL.Zero, s02 = TL.Zero, s03 = TL.Zero, s10 = TL.Zero, s11 = TL.Zero, s12 = TL.Zero, s13 = TL.Zero;
+            TV s20 = TL.Zero, s21 = TL.Zero, s22 = TL.Zero, s23 = TL.Zero, s30 = TL.Zero, s31 = TL.Zero, s32 = TL.Zero, s33 = TL.Zero;
+            for (int t = 0; t < length; t += lanes)
+            {
+                TV g0 = TL.Load(a0 + t), g1 = TL.Load(a1 + t), g2 = TL.Load(a2 + t), g3 = TL.Load(a3 + t);
+                TV x0 = TL.Load(b0 + t), x1 = TL.Load(b1 + t);
+                s00 = TL.MultiplyAdd(g0, x0, s00); s01 = TL.MultiplyAdd(g0, x1, s01);
+                s10 = TL.MultiplyAdd(g1, x0, s10); s11 = TL.MultiplyAdd(g1, x1, s11);
+                s20 = TL.MultiplyAdd(g2, x0, s20); s21 = TL.MultiplyAdd(g2, x1, s21);
+                s30 = TL.MultiplyAdd(g3, x0, s30); s31 = TL.MultiplyAdd(g3, x1, s31);
+                if (tileCols > 2)
+                {
+                    TV x2 = TL.Load(b2 + t), x3 = TL.Load(b3 + t);
+                    s02 = TL.MultiplyAdd(g0, x2, s02); s03 = TL.MultiplyAdd(g0, x3, s03);
+                    s12 = TL.MultiplyAdd(g1, x2, s12); s13 = TL.MultiplyAdd(g1, x3, s13);
+                    s22 = TL.MultiplyAdd(g2, x2, s22); s23 = TL.MultiplyAdd(g2, x3, s23);
+                    s32 = TL.MultiplyAdd(g3, x2, s32); s33 = TL.MultiplyAdd(g3, x3, s33);
+                }
+            }
+            T* row = c + (long)i * ldc + j;
+            StoreDots(row, cols, accumulate, s00, s01, s02, s03);
+            if (rows > 1) StoreDots(row + ldc, cols, accumulate, s10, s11, s12, s13);
+            if (rows > 2) StoreDots(row + 2L * ldc, cols, accumulate, s20, s21, s22, s23);
+            if (rows > 3) StoreDots(row + 3L * ldc, cols, accumulate, s30, s31, s32, s33);
+        }
+    }
+
+    /// <summary>Columns per dot tile: 4×4 accumulators plus 8 operands fit 32 registers; 4×2 fits 16.</summary>
+    public static int DotTileColumns => TL.TileRows >= 8 ? 4 : 2;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreDots(T* c, int cols, bool accumulate, TV s0, TV s1, TV s2, TV s3)
+    {
+        c[0] = accumulate ? c[0] + TL.Sum(s0) : TL.Sum(s0);
+        if (cols > 1) c[1] = accumulate ? c[1] + TL.Sum(s1) : TL.Sum(s1);
+        if (cols > 2) c[2] = accumulate ? c[2] + TL.Sum(s2) : TL.Sum(s2);
+        if (cols > 3) c[3] = accumulate ? c[3] + TL.Sum(s3) : TL.Sum(s3);
+    }
+
 }
 
 /// <summary>The B operand of <see cref="GemmCore{TL, TV, T}.Compute"/>: packed panels, or rows read in place, row p of

@@ -68,6 +68,8 @@ internal unsafe interface ILanes<TVec, T>
     static abstract TVec Multiply(TVec left, TVec right);
     /// <summary>a·b + c, fused (one rounding) on the vector paths.</summary>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
+    /// <summary>The sum of the lanes, in a fixed order.</summary>
+    static abstract T Sum(TVec value);
 }
 
 internal readonly unsafe struct Lanes512<T> : ILanes<Vector512<T>, T>
@@ -81,6 +83,7 @@ internal readonly unsafe struct Lanes512<T> : ILanes<Vector512<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Add(Vector512<T> left, Vector512<T> right) => left + right;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Multiply(Vector512<T> left, Vector512<T> right) => left * right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector512<T> value) => Vector512.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
@@ -104,6 +107,7 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Vector256<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Add(Vector256<T> left, Vector256<T> right) => left + right;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Multiply(Vector256<T> left, Vector256<T> right) => left * right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector256<T> value) => Vector256.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> MultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
@@ -128,5 +132,6 @@ internal readonly unsafe struct LanesScalar<T> : ILanes<T, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Broadcast(T value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Add(T left, T right) => left + right;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Multiply(T left, T right) => left * right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(T value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T MultiplyAdd(T a, T b, T c) => a * b + c;
 }
