@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -35,19 +36,76 @@ internal static unsafe class ConvCore<TL, TV, T>
             DepthwiseForward(x, w, bias, y, s);
             return;
         }
-        nint px = (nint)x, pw = (nint)w, pb = (nint)bias, py = (nint)y;
-        ForEachImage(s.N, (n, parallelGemm) => ForwardImage((T*)px, (T*)pw, (T*)pb, (T*)py, s, n, parallelGemm));
+        int kred = ReductionLength(s), coutG = s.CoutPerGroup;
+        // The weights are packed once and shared by every image.
+        long groupLength = GemmCore<TL, TV, T>.PackedALength(coutG, kred);
+        T* packedW = Scratch<T>.PackA(groupLength * s.Groups);
+        for (int g = 0; g < s.Groups; g++)
+            GemmCore<TL, TV, T>.PackA(false, coutG, kred, w + (long)g * coutG * kred, kred, packedW + g * groupLength);
+        int[] rowOffsets = IsShifted(s) ? ShiftedRowOffsets(s) : [];
+        fixed (int* offsets = rowOffsets)
+        {
+            nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, po = (nint)offsets;
+            ForEachImage(s.N, (n, parallelGemm) =>
+                ForwardImage((T*)px, (T*)pw, groupLength, (int*)po, (T*)pb, (T*)py, s, n, parallelGemm));
+        }
     }
 
-    private static void ForwardImage(T* x, T* w, T* bias, T* y, in Conv2dShape s, int n, bool parallelGemm)
+    /// <summary>Stride-1 convolutions (other than the unpadded 1×1) run as an implicit GEMM over the zero-padded image:
+    /// with output pixels numbered i·Wp + j over the padded width Wp, tap (ci, kh, kw) reads the padded plane of ci
+    /// shifted by kh·dh·Wp + kw·dw, a contiguous row. No im2col; the Wp − OutW extra columns per row are dropped.</summary>
+    private static bool IsShifted(in Conv2dShape s) => s.StrideH == 1 && s.StrideW == 1 && !IsPointwise(s);
+
+    private static int[] ShiftedRowOffsets(in Conv2dShape s)
+    {
+        int wp = s.W + 2 * s.PadW, plane = (s.H + 2 * s.PadH) * wp;
+        var offsets = new int[ReductionLength(s)];
+        int row = 0;
+        for (int ci = 0; ci < s.CinPerGroup; ci++)
+        for (int kh = 0; kh < s.KH; kh++)
+        for (int kw = 0; kw < s.KW; kw++)
+            offsets[row++] = ci * plane + kh * s.DilationH * wp + kw * s.DilationW;
+        return offsets;
+    }
+
+    private static void ForwardImage(T* x, T* packedW, long groupLength, int* rowOffsets, T* bias, T* y, in Conv2dShape s,
+        int n, bool parallelGemm)
     {
         int pixels = s.OutH * s.OutW, kred = ReductionLength(s), cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
-        bool pointwise = IsPointwise(s);
-        T* columns = pointwise ? null : Scratch<T>.Columns((long)kred * pixels);
+        bool shifted = IsShifted(s);
+        int wp = s.W + 2 * s.PadW, paddedPlane = (s.H + 2 * s.PadH) * wp, virtualPixels = s.OutH * wp;
+        T* padded = null, virtualOutput = null, packedColumns = null;
+        if (shifted)
+        {
+            long paddedLength = (long)cinG * paddedPlane + wp + GemmCore<TL, TV, T>.NR;
+            padded = Scratch<T>.Columns(paddedLength);
+            new Span<T>(padded + (long)cinG * paddedPlane, wp + GemmCore<TL, TV, T>.NR).Clear();
+            virtualOutput = Scratch<T>.Gather((long)coutG * virtualPixels);
+        }
+        else
+        {
+            packedColumns = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(kred, pixels));
+        }
         for (int g = 0; g < s.Groups; g++)
         {
             T* image = x + ((long)n * s.Cin + (long)g * cinG) * s.H * s.W;
             T* output = y + ((long)n * s.Cout + (long)g * coutG) * pixels;
+            T* groupW = packedW + g * groupLength;
+            if (shifted)
+            {
+                PadImage(image, s, padded, paddedPlane);
+                GemmCore<TL, TV, T>.Compute(coutG, virtualPixels, kred, T.One, groupW, OperandB<T>.InPlace(padded, rowOffsets),
+                    T.Zero, virtualOutput, virtualPixels, parallelGemm);
+                for (int co = 0; co < coutG; co++)
+                for (int i = 0; i < s.OutH; i++)
+                {
+                    var source = new ReadOnlySpan<T>(virtualOutput + (long)co * virtualPixels + (long)i * wp, s.OutW);
+                    var target = new Span<T>(output + (long)co * pixels + (long)i * s.OutW, s.OutW);
+                    if (bias != null) TensorPrimitives.Add(source, bias[g * coutG + co], target);
+                    else source.CopyTo(target);
+                }
+                continue;
+            }
             T beta = T.Zero;
             if (bias != null)
             {
@@ -55,9 +113,30 @@ internal static unsafe class ConvCore<TL, TV, T>
                     new Span<T>(output + (long)co * pixels, pixels).Fill(bias[g * coutG + co]);
                 beta = T.One;
             }
-            if (!pointwise) Im2Col(image, s, columns, pixels);
-            Multiply(parallelGemm, false, false, coutG, pixels, kred, w + (long)g * coutG * kred, kred,
-                pointwise ? image : columns, pixels, beta, output, pixels);
+            if (IsPointwise(s)) GemmCore<TL, TV, T>.PackB(false, kred, pixels, image, pixels, packedColumns);
+            else PackColumns(image, s, packedColumns);
+            GemmCore<TL, TV, T>.Compute(coutG, pixels, kred, T.One, groupW, OperandB<T>.Packed(packedColumns), beta, output, pixels, parallelGemm);
+        }
+    }
+
+    /// <summary>One image and group, zero-padded: channel ci becomes the (H + 2·PadH) × (W + 2·PadW) plane at
+    /// ci·<paramref name="channelStride"/>. The caller provides the zeroed slack past the planes that the implicit GEMM over-reads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PadImage(T* image, in Conv2dShape s, T* padded, long channelStride)
+    {
+        int wp = s.W + 2 * s.PadW, hp = s.H + 2 * s.PadH;
+        for (int ci = 0; ci < s.CinPerGroup; ci++)
+        {
+            T* dst = padded + ci * channelStride;
+            new Span<T>(dst, s.PadH * wp).Clear();
+            dst += s.PadH * wp;
+            for (int h = 0; h < s.H; h++, dst += wp)
+            {
+                for (int t = 0; t < s.PadW; t++) dst[t] = T.Zero;
+                GemmCore<TL, TV, T>.Copy(image + ((long)ci * s.H + h) * s.W, dst + s.PadW, s.W);
+                for (int t = s.PadW + s.W; t < wp; t++) dst[t] = T.Zero;
+            }
+            new Span<T>(dst, (hp - s.PadH - s.H) * wp).Clear();
         }
     }
 
@@ -70,29 +149,55 @@ internal static unsafe class ConvCore<TL, TV, T>
             DepthwiseBackwardInput(dy, w, dx, s);
             return;
         }
-        nint pdy = (nint)dy, pw = (nint)w, pdx = (nint)dx;
-        ForEachImage(s.N, (n, parallelGemm) => BackwardInputImage((T*)pdy, (T*)pw, (T*)pdx, s, n, parallelGemm));
+        int padH = s.DilationH * (s.KH - 1) - s.PadH, padW = s.DilationW * (s.KW - 1) - s.PadW;
+        if (s.StrideH == 1 && s.StrideW == 1 && padH >= 0 && padW >= 0)
+        {
+            // Stride 1: dx is the forward convolution of dy with the flipped, channel-transposed kernel.
+            var transposed = new Conv2dShape(s.N, s.Cout, s.OutH, s.OutW, s.Cin, s.KH, s.KW, 1, 1, padH, padW,
+                s.DilationH, s.DilationW, s.Groups);
+            T* flipped = Scratch<T>.Weights(s.WeightLength);
+            FlipKernels(w, s, flipped);
+            Forward(dy, flipped, null, dx, transposed);
+            return;
+        }
+        int kred = ReductionLength(s), coutG = s.CoutPerGroup;
+        long groupLength = GemmCore<TL, TV, T>.PackedALength(kred, coutG);
+        T* packedWt = Scratch<T>.PackA(groupLength * s.Groups);
+        for (int g = 0; g < s.Groups; g++)
+            GemmCore<TL, TV, T>.PackA(true, kred, coutG, w + (long)g * coutG * kred, kred, packedWt + g * groupLength);
+        nint pdy = (nint)dy, pw = (nint)packedWt, pdx = (nint)dx;
+        ForEachImage(s.N, (n, parallelGemm) => BackwardInputImage((T*)pdy, (T*)pw, groupLength, (T*)pdx, s, n, parallelGemm));
     }
 
-    private static void BackwardInputImage(T* dy, T* w, T* dx, in Conv2dShape s, int n, bool parallelGemm)
+    /// <summary>w'[g, ci, co, kh, kw] = w[g, co, ci, KH − 1 − kh, KW − 1 − kw], per group.</summary>
+    private static void FlipKernels(T* w, in Conv2dShape s, T* flipped)
+    {
+        int cinG = s.CinPerGroup, coutG = s.CoutPerGroup, taps = s.KH * s.KW;
+        for (int g = 0; g < s.Groups; g++)
+        for (int co = 0; co < coutG; co++)
+        for (int ci = 0; ci < cinG; ci++)
+        {
+            T* source = w + ((long)(g * coutG + co) * cinG + ci) * taps;
+            T* target = flipped + ((long)(g * cinG + ci) * coutG + co) * taps;
+            for (int t = 0; t < taps; t++) target[t] = source[taps - 1 - t];
+        }
+    }
+
+    private static void BackwardInputImage(T* dy, T* packedWt, long groupLength, T* dx, in Conv2dShape s, int n, bool parallelGemm)
     {
         int pixels = s.OutH * s.OutW, kred = ReductionLength(s), cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
         bool pointwise = IsPointwise(s);
+        T* packedGrad = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(coutG, pixels));
         T* columns = pointwise ? null : Scratch<T>.Columns((long)kred * pixels);
         for (int g = 0; g < s.Groups; g++)
         {
             T* gradOut = dy + ((long)n * s.Cout + (long)g * coutG) * pixels;
             T* gradIn = dx + ((long)n * s.Cin + (long)g * cinG) * s.H * s.W;
-            T* wg = w + (long)g * coutG * kred;
-            if (pointwise)
-            {
-                Multiply(parallelGemm, true, false, kred, pixels, coutG, wg, kred, gradOut, pixels, T.Zero, gradIn, pixels);
-            }
-            else
-            {
-                Multiply(parallelGemm, true, false, kred, pixels, coutG, wg, kred, gradOut, pixels, T.Zero, columns, pixels);
-                Col2Im(columns, pixels, s, gradIn);
-            }
+            GemmCore<TL, TV, T>.PackB(false, coutG, pixels, gradOut, pixels, packedGrad);
+            // dcol = Wᵀ·dY; a pointwise convolution's dcol is dx itself.
+            GemmCore<TL, TV, T>.Compute(kred, pixels, coutG, T.One, packedWt + g * groupLength, OperandB<T>.Packed(packedGrad), T.Zero,
+                pointwise ? gradIn : columns, pixels, parallelGemm);
+            if (!pointwise) Col2Im(columns, pixels, s, gradIn);
         }
     }
 
@@ -106,35 +211,110 @@ internal static unsafe class ConvCore<TL, TV, T>
             DepthwiseBackwardWeight(x, dy, dw, s);
             return;
         }
+        // dW_g[co, tap] = Σ over images and pixels of dy[co, pixel]·x[tap at pixel]: dot products along the pixels,
+        // which are contiguous in both dy and the image. Images go in chunks whose size depends on the shape only,
+        // each chunk laid out as one long reduction, so the summation order is fixed for every thread count.
         int pixels = s.OutH * s.OutW, kred = ReductionLength(s), cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
-        // The chunk size depends on the shape only, so the summation order is fixed for every thread count.
-        int imagesPerChunk = Math.Clamp(WeightGradientColumns / pixels, 1, s.N);
-        T* gathered = Scratch<T>.Gather((long)coutG * imagesPerChunk * pixels);
-        T* columns = Scratch<T>.Columns((long)kred * imagesPerChunk * pixels);
-        nint px = (nint)x, pdy = (nint)dy, pg = (nint)gathered, pc = (nint)columns;
-        for (int g = 0; g < s.Groups; g++)
+        int lanes = TL.Count, imagesPerChunk = Math.Clamp(WeightGradientColumns / pixels, 1, s.N);
+        bool shifted = IsShifted(s);
+        int wp = s.W + 2 * s.PadW, paddedPlane = (s.H + 2 * s.PadH) * wp;
+        // Per image, a span of the reduction: the padded plane (shifted form) or the output pixels (im2col form).
+        int span = shifted ? paddedPlane : pixels;
+        int maxLength = GemmCore<TL, TV, T>.RoundUp(imagesPerChunk * span, lanes);
+        // Shifted form: channel ci of every image in the chunk, padded, back to back; im2col form: one row per tap.
+        long channelStride = shifted ? maxLength + wp : maxLength;
+        long imageBufferLength = shifted ? cinG * channelStride + paddedPlane + lanes : kred * channelStride;
+        T* gradients = Scratch<T>.Gather((long)coutG * maxLength);
+        T* images = Scratch<T>.Columns(imageBufferLength);
+        int[] rowOffsets = new int[kred];
+        for (int r = 0; r < kred; r++)
         {
-            T* dwg = dw + (long)g * coutG * kred;
+            int ci = r / (s.KH * s.KW), kh = r / s.KW % s.KH, kw = r % s.KW;
+            rowOffsets[r] = shifted ? (int)(ci * channelStride) + kh * s.DilationH * wp + kw * s.DilationW : (int)(r * channelStride);
+        }
+        int tileCols = GemmCore<TL, TV, T>.DotTileColumns, colTiles = (kred + tileCols - 1) / tileCols;
+        fixed (int* offsets = rowOffsets)
+        {
+            nint px = (nint)x, pdy = (nint)dy, pg = (nint)gradients, pi = (nint)images, po = (nint)offsets, pdw = (nint)dw;
+            for (int g = 0; g < s.Groups; g++)
             for (int n0 = 0; n0 < s.N; n0 += imagesPerChunk)
             {
-                int images = Math.Min(imagesPerChunk, s.N - n0), width = images * pixels, group = g;
-                // Lay the chunk out as dY[coutG × width] and col[kred × width], one image per column block.
-                Parallelism.For(images, i =>
+                int count = Math.Min(imagesPerChunk, s.N - n0), length = GemmCore<TL, TV, T>.RoundUp(count * span, lanes);
+                int group = g;
+                bool accumulate = n0 > 0;
+                new Span<T>(gradients, coutG * length).Clear();
+                new Span<T>(images, (int)imageBufferLength).Clear();
+                Parallelism.For(count, i =>
+                    LayOutChunkImage((T*)px, (T*)pdy, s, group, n0 + i, i * span, length, channelStride, (T*)pg, (T*)pi));
+                int strips = Math.Min(Parallelism.Degree, colTiles);
+                T* dwg = dw + (long)g * coutG * kred;
+                nint pdwg = (nint)dwg;
+                Parallelism.For(strips, strip =>
                 {
-                    int n = n0 + i;
-                    T* gradOut = (T*)pdy + ((long)n * s.Cout + (long)group * coutG) * pixels;
-                    for (int co = 0; co < coutG; co++)
-                        new ReadOnlySpan<T>(gradOut + (long)co * pixels, pixels)
-                            .CopyTo(new Span<T>((T*)pg + (long)co * width + (long)i * pixels, pixels));
-                    Im2Col((T*)px + ((long)n * s.Cin + (long)group * cinG) * s.H * s.W, s, (T*)pc + (long)i * pixels, width);
+                    int j0 = (int)((long)colTiles * strip / strips) * tileCols, j1 = Math.Min(kred, (int)((long)colTiles * (strip + 1) / strips) * tileCols);
+                    GemmCore<TL, TV, T>.DotTiles(coutG, length, (T*)pg, length, (T*)pi, (int*)po, (T*)pdwg, kred, accumulate, j0, j1);
                 });
-                GemmCore<TL, TV, T>.Parallel(false, true, coutG, kred, width, T.One, gathered, width, columns, width,
-                    n0 == 0 ? T.Zero : T.One, dwg, kred);
+            }
+        }
+    }
+
+    /// <summary>Writes image n of a weight-gradient chunk at reduction position <paramref name="at"/>: its output
+    /// gradient rows (into [coutG × length]) and its taps: the padded channels (shifted form) or im2col rows.
+    /// Everything else stays zero, so the extra positions contribute nothing.</summary>
+    private static void LayOutChunkImage(T* x, T* dy, in Conv2dShape s, int g, int n, int at, int length, long channelStride,
+        T* gradients, T* images)
+    {
+        int pixels = s.OutH * s.OutW, coutG = s.CoutPerGroup, wp = s.W + 2 * s.PadW;
+        bool shifted = IsShifted(s);
+        T* gradOut = dy + ((long)n * s.Cout + (long)g * coutG) * pixels;
+        T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * s.H * s.W;
+        for (int co = 0; co < coutG; co++)
+        {
+            T* target = gradients + (long)co * length + at;
+            if (!shifted)
+            {
+                GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels, target, pixels);
+                continue;
+            }
+            for (int i = 0; i < s.OutH; i++)
+                GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels + (long)i * s.OutW, target + (long)i * wp, s.OutW);
+        }
+        if (shifted) PadImage(image, s, images + at, channelStride);
+        else Im2Col(image, s, images + at, (int)channelStride);
+    }
+
+    /// <summary>col[(ci·KH + kh)·KW + kw, i·OW + j] = x[ci, i·sh − ph + kh·dh, j·sw − pw + kw·dw] (0 outside), for one
+    /// image and group; rows are <paramref name="ld"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Im2Col(T* image, in Conv2dShape s, T* col, int ld)
+    {
+        int oh = s.OutH, ow = s.OutW, plane = s.H * s.W;
+        for (int ci = 0; ci < s.CinPerGroup; ci++)
+        for (int kh = 0; kh < s.KH; kh++)
+        for (int kw = 0; kw < s.KW; kw++)
+        {
+            T* row = col + (long)((ci * s.KH + kh) * s.KW + kw) * ld;
+            var (first, end) = ValidRange(ow, s.W, s.StrideW, s.PadW, kw * s.DilationW);
+            int offset = kw * s.DilationW - s.PadW;
+            for (int i = 0; i < oh; i++, row += ow)
+            {
+                int hi = i * s.StrideH - s.PadH + kh * s.DilationH;
+                if ((uint)hi >= (uint)s.H)
+                {
+                    new Span<T>(row, ow).Clear();
+                    continue;
+                }
+                T* src = image + (long)ci * plane + (long)hi * s.W + offset;
+                for (int j = 0; j < first; j++) row[j] = T.Zero;
+                if (s.StrideW == 1) GemmCore<TL, TV, T>.Copy(src + first, row + first, end - first);
+                else for (int j = first; j < end; j++) row[j] = src[(long)j * s.StrideW];
+                for (int j = end; j < ow; j++) row[j] = T.Zero;
             }
         }
     }
 
     /// <summary>dbias[c] = Σ over images (in order) of Σ over that image's pixels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BiasGradient(T* dy, T* dbias, in Conv2dShape s)
     {
         int pixels = s.OutH * s.OutW;
@@ -159,11 +339,52 @@ internal static unsafe class ConvCore<TL, TV, T>
             for (int n = 0; n < images; n++) body(n, true);
     }
 
-    private static void Multiply(bool parallel, bool transposeA, bool transposeB, int m, int n, int k,
-        T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+    /// <summary>im2col straight into packed GEMM B panels (k = CinPerGroup·KH·KW rows, n = OutH·OutW columns), for
+    /// one image and group: row (ci·KH + kh)·KW + kw, column i·OW + j holds x[ci, i·sh − ph + kh·dh, j·sw − pw + kw·dw]
+    /// (0 outside the image).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackColumns(T* image, in Conv2dShape s, T* packed)
     {
-        if (parallel) GemmCore<TL, TV, T>.Parallel(transposeA, transposeB, m, n, k, T.One, a, lda, b, ldb, beta, c, ldc);
-        else GemmCore<TL, TV, T>.Serial(transposeA, transposeB, m, n, k, T.One, a, lda, b, ldb, beta, c, ldc);
+        int oh = s.OutH, ow = s.OutW, plane = s.H * s.W, pixels = oh * ow, kred = ReductionLength(s);
+        int paddedPixels = GemmCore<TL, TV, T>.RoundUp(pixels, GemmCore<TL, TV, T>.NR);
+        int row = 0;
+        for (int ci = 0; ci < s.CinPerGroup; ci++)
+        for (int kh = 0; kh < s.KH; kh++)
+        for (int kw = 0; kw < s.KW; kw++, row++)
+        {
+            int pc = row / GemmCore<TL, TV, T>.KC * GemmCore<TL, TV, T>.KC, kc = Math.Min(GemmCore<TL, TV, T>.KC, kred - pc);
+            T* block = GemmCore<TL, TV, T>.PanelB(packed, pixels, pc, kc, 0) + (row - pc) * GemmCore<TL, TV, T>.NR;
+            var (first, end) = ValidRange(ow, s.W, s.StrideW, s.PadW, kw * s.DilationW);
+            int offset = kw * s.DilationW - s.PadW;
+            for (int i = 0; i < oh; i++)
+            {
+                int hi = i * s.StrideH - s.PadH + kh * s.DilationH;
+                if ((uint)hi >= (uint)s.H)
+                    WriteRun(block, kc, i * ow, ow, null, 0, 0, 1);
+                else
+                    WriteRun(block, kc, i * ow, ow, image + (long)ci * plane + (long)hi * s.W + offset, first, end, s.StrideW);
+            }
+            WriteRun(block, kc, pixels, paddedPixels - pixels, null, 0, 0, 1);
+        }
+    }
+
+    /// <summary>Writes one row segment, columns [column, column + count), into a packed B row whose panels are
+    /// kc·NR apart: element j is src[j·stride] for first ≤ j &lt; end, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteRun(T* block, int kc, int column, int count, T* src, int first, int end, int stride)
+    {
+        int nr = GemmCore<TL, TV, T>.NR;
+        for (int j = 0; j < count;)
+        {
+            int q = column + j, lane = q % nr, run = Math.Min(count - j, nr - lane);
+            T* dst = block + (long)(q / nr) * kc * nr + lane - j;  // dst[j'] is element j' of the segment
+            int copyFrom = Math.Clamp(first, j, j + run), copyTo = Math.Clamp(end, copyFrom, j + run);
+            for (int t = j; t < copyFrom; t++) dst[t] = T.Zero;
+            if (stride == 1) GemmCore<TL, TV, T>.Copy(src + copyFrom, dst + copyFrom, copyTo - copyFrom);
+            else for (int t = copyFrom; t < copyTo; t++) dst[t] = src[(long)t * stride];
+            for (int t = copyTo; t < j + run; t++) dst[t] = T.Zero;
+            j += run;
+        }
     }
 
     /// <summary>The output columns j whose input column j·stride − pad + offset lies inside [0, width).</summary>
@@ -175,38 +396,9 @@ internal static unsafe class ConvCore<TL, TV, T>
         return (Math.Min(first, outWidth), Math.Clamp(last + 1, Math.Min(first, outWidth), outWidth));
     }
 
-    /// <summary>col[(ci·KH + kh)·KW + kw, i·OW + j] = x[ci, i·sh − ph + kh·dh, j·sw − pw + kw·dw] (0 outside), for one
-    /// image and group; rows are <paramref name="ld"/> apart.</summary>
-    private static void Im2Col(T* image, in Conv2dShape s, T* col, int ld)
-    {
-        int oh = s.OutH, ow = s.OutW, plane = s.H * s.W;
-        for (int ci = 0; ci < s.CinPerGroup; ci++)
-        for (int kh = 0; kh < s.KH; kh++)
-        for (int kw = 0; kw < s.KW; kw++)
-        {
-            T* row = col + (long)((ci * s.KH + kh) * s.KW + kw) * ld;
-            var (first, end) = ValidRange(ow, s.W, s.StrideW, s.PadW, kw * s.DilationW);
-            int offset = kw * s.DilationW - s.PadW;
-            for (int i = 0; i < oh; i++, row += ow)
-            {
-                int hi = i * s.StrideH - s.PadH + kh * s.DilationH;
-                if ((uint)hi >= (uint)s.H)
-                {
-                    new Span<T>(row, ow).Clear();
-                    continue;
-                }
-                T* src = image + (long)ci * plane + (long)hi * s.W + offset;
-                for (int j = 0; j < first; j++) row[j] = T.Zero;
-                if (s.StrideW == 1)
-                    new ReadOnlySpan<T>(src + first, end - first).CopyTo(new Span<T>(row + first, end - first));
-                else
-                    for (int j = first; j < end; j++) row[j] = src[(long)j * s.StrideW];
-                for (int j = end; j < ow; j++) row[j] = T.Zero;
-            }
-        }
-    }
-
-    /// <summary>The adjoint of <see cref="Im2Col"/>: dx (cleared first) accumulates every column entry, in row order.</summary>
+    /// <summary>The adjoint of im2col (see <see cref="PackColumns"/>): dx (cleared first) accumulates every entry of the
+    /// unpacked column matrix col[kred × OutH·OutW], in row order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Col2Im(T* col, int ld, in Conv2dShape s, T* dx)
     {
         int oh = s.OutH, ow = s.OutW, plane = s.H * s.W;

@@ -57,6 +57,9 @@ internal unsafe interface ILanes<TVec, T>
     where T : unmanaged
 {
     static abstract int Count { get; }
+    /// <summary>Rows of the GEMM register tile: TileRows × 2 vector accumulators, plus the operands, fit the
+    /// register file (32 registers with AVX-512, 16 with AVX2).</summary>
+    static abstract int TileRows { get; }
     static abstract TVec Zero { get; }
     static abstract TVec Load(T* source);
     static abstract void Store(T* destination, TVec value);
@@ -65,18 +68,22 @@ internal unsafe interface ILanes<TVec, T>
     static abstract TVec Multiply(TVec left, TVec right);
     /// <summary>a·b + c, fused (one rounding) on the vector paths.</summary>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
+    /// <summary>The sum of the lanes, in a fixed order.</summary>
+    static abstract T Sum(TVec value);
 }
 
 internal readonly unsafe struct Lanes512<T> : ILanes<Vector512<T>, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => Vector512<T>.Count;
+    public static int TileRows => 8;
     public static Vector512<T> Zero => Vector512<T>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Load(T* source) => Vector512.Load(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(T* destination, Vector512<T> value) => value.Store(destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Add(Vector512<T> left, Vector512<T> right) => left + right;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Multiply(Vector512<T> left, Vector512<T> right) => left * right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector512<T> value) => Vector512.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
@@ -93,12 +100,14 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Vector256<T>, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => Vector256<T>.Count;
+    public static int TileRows => 6;
     public static Vector256<T> Zero => Vector256<T>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Load(T* source) => Vector256.Load(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(T* destination, Vector256<T> value) => value.Store(destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Add(Vector256<T> left, Vector256<T> right) => left + right;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Multiply(Vector256<T> left, Vector256<T> right) => left * right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector256<T> value) => Vector256.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> MultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
@@ -116,11 +125,13 @@ internal readonly unsafe struct LanesScalar<T> : ILanes<T, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => 1;
+    public static int TileRows => 4;
     public static T Zero => T.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Load(T* source) => *source;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(T* destination, T value) => *destination = value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Broadcast(T value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Add(T left, T right) => left + right;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Multiply(T left, T right) => left * right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(T value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T MultiplyAdd(T a, T b, T c) => a * b + c;
 }
