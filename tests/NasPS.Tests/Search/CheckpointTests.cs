@@ -63,6 +63,7 @@ public class CheckpointTests
         foreach (var copy in copies.Values) AssertSameSearch(reference, FreeRea.Resume(copy, Space, Scorer, Options));
         // The final checkpoint resumes to the finished result without further steps.
         AssertSameSearch(reference, FreeRea.Resume(path, Space, Scorer, Options));
+        foreach (var file in copies.Values.Append(path)) File.Delete(file);
     }
 
     [Fact]
@@ -79,6 +80,7 @@ public class CheckpointTests
         var metrics = Assert.Throws<InvalidOperationException>(() =>
             FreeRea.Resume(path, Space, FreeReaMetrics.Skip, Options with { MaxSteps = 2 }));
         Assert.Contains("metrics", metrics.Message);
+        File.Delete(path);
     }
 
     [Fact]
@@ -90,5 +92,6 @@ public class CheckpointTests
         Assert.Contains("not a NasPS search checkpoint", ex.Message);
         File.WriteAllText(path, "{ broken");
         Assert.Throws<InvalidDataException>(() => FreeRea.Resume(path, Space, Scorer, Options));
+        File.Delete(path);
     }
 }

@@ -88,4 +88,19 @@ public class FreeReaTests
         Assert.Equal(one.History.Select(r => (r.Architecture, r.Generation, r.Scores["a"], r.Scores["b"])),
             four.History.Select(r => (r.Architecture, r.Generation, r.Scores["a"], r.Scores["b"])));
     }
+
+    [Fact]
+    public void CancellingAMultiThreadedScorerSurfacesAsCancellation()
+    {
+        using var source = new CancellationTokenSource();
+        int evaluated = 0;
+        double[] Proxy(Genome g, Rng rng, CancellationToken token)
+        {
+            if (Interlocked.Increment(ref evaluated) == 10) source.Cancel();
+            token.ThrowIfCancellationRequested();
+            return [rng.NextDouble()];
+        }
+        Assert.ThrowsAny<OperationCanceledException>(() => FreeRea.Run(Space, new MeasuredScorer(["a"], Proxy, 4),
+            Options(6) with { MaxSteps = 2, Accounting = BudgetAccounting.WallClock, BudgetMinutes = 1e6 }, cancellationToken: source.Token));
+    }
 }
