@@ -173,6 +173,7 @@ internal sealed class CyclicRun(IFactoredSearchSpace space, IArchitectureScorer 
     private void RunPhase(Evolution phase, CancellationToken cancellationToken, ref (Evolution.Snapshot? Phase, TimeSpan Elapsed) boundary)
     {
         var phaseOptions = state.Phase == CyclicPhase.Topology ? options.Topology : options.Size;
+        if (run.CheckpointEverySteps < 1) throw new ArgumentOutOfRangeException(nameof(run), run.CheckpointEverySteps, "CheckpointEverySteps must be at least 1.");
         if (!phase.Initialized)
         {
             phase.Initialize(cancellationToken, [space.Join(state.Topology, state.Size)]);
@@ -186,7 +187,9 @@ internal sealed class CyclicRun(IFactoredSearchSpace space, IArchitectureScorer 
             phase.RunStep(cancellationToken);
             boundary = (phase.TakeSnapshot(), Elapsed);
             if (phase.Step % run.CheckpointEverySteps == 0) Save(boundary.Elapsed, phase);
-            run.Progress?.Report(new SearchProgress
+            if (run.Progress is null) continue;
+            int best = phase.BestOfHistory();
+            run.Progress.Report(new SearchProgress
             {
                 Algorithm = CyclicSearch.Algorithm,
                 Phase = $"cycle {state.Cycle} {state.Phase.ToString().ToLowerInvariant()}",
@@ -194,7 +197,8 @@ internal sealed class CyclicRun(IFactoredSearchSpace space, IArchitectureScorer 
                 Visited = state.Visits.Count + phase.History.Count,
                 BudgetUsedMinutes = TotalUsed(phase, boundary.Elapsed),
                 BudgetMinutes = options.BudgetMinutes,
-                BestArchitecture = phase.History[phase.BestOfHistory()].Genome.Canonical,
+                BestArchitecture = phase.History[best].Genome.Canonical,
+                BestScore = phase.HistoryScore(best),
             });
         }
     }

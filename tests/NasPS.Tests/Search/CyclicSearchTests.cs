@@ -37,8 +37,11 @@ public class CyclicSearchTests(ITestOutputHelper output)
     [Fact]
     public void PhasesVaryOnlyTheirOwnFactor()
     {
-        var result = CyclicSearch.Run(Factored, Naswot(Dataset.Cifar10), LogSynflow(Dataset.Cifar10), Options(Dataset.Cifar10, 3));
+        var reports = new List<SearchProgress>();
+        var result = CyclicSearch.Run(Factored, Naswot(Dataset.Cifar10), LogSynflow(Dataset.Cifar10), Options(Dataset.Cifar10, 3),
+            new SearchRunOptions { Progress = new ProgressSink(reports.Add) });
         Assert.Contains(result.StopReason, new[] { "converged", "budget", "max-cycles" });
+        Assert.Equal(result.History.Select(r => r.Phase).Distinct(), reports.Select(r => r.Phase).Distinct());
         foreach (var phase in result.History.GroupBy(r => r.Phase))
         {
             var genes = phase.Select(r => Factored.Split(NasBench201Space.Instance.Parse(r.Architecture))).ToList();
