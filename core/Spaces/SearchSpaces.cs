@@ -10,6 +10,8 @@ public static class SearchSpaces
     static SearchSpaces()
     {
         Register(NasBench201.NasBench201Space.SpaceName, () => NasBench201.NasBench201Space.Instance, "nb201", "nats-tss", "NATS-TSS");
+        Register(NatsSize.NatsSizeSpace.SpaceName, () => NatsSize.NatsSizeSpace.Instance, "nats-sss", "NATS-SSS");
+        Register(NasBench101.NasBench101Space.SpaceName, () => NasBench101.NasBench101Space.Instance, "nb101");
     }
 
     /// <summary>Canonical names, in registration order.</summary>

@@ -21,7 +21,7 @@ public sealed class Nb201Genome : Genome
         _ops = ops.ToArray();
     }
 
-    public override string SpaceName => "NasBench201";
+    public override string SpaceName => NasBench201Space.SpaceName;
 
     /// <summary>The six operations in string order.</summary>
     public IReadOnlyList<Nb201Op> Ops => _ops;
@@ -123,13 +123,13 @@ public sealed class Nb201Genome : Genome
         ArgumentNullException.ThrowIfNull(digits);
         const string codes = "0 = skip_connect, 1 = none, 2 = nor_conv_3x3, 3 = nor_conv_1x1, 4 = avg_pool_3x3";
         if (digits.Length != EdgeCount)
-            throw new ArchitectureFormatException("NasBench201", digits, $"a NASLib encoding has {EdgeCount} digits, this one has {digits.Length}.");
+            throw new ArchitectureFormatException(NasBench201Space.SpaceName, digits, $"a NASLib encoding has {EdgeCount} digits, this one has {digits.Length}.");
         Span<Nb201Op> ops = stackalloc Nb201Op[EdgeCount];
         for (int p = 0; p < EdgeCount; p++)
         {
             int op = Array.IndexOf(NaslibDigitOfOp, digits[p]);
             if (op < 0)
-                throw new ArchitectureFormatException("NasBench201", digits, $"NASLib digit {p + 1} is '{digits[p]}', which is no operation code ({codes}).");
+                throw new ArchitectureFormatException(NasBench201Space.SpaceName, digits, $"NASLib digit {p + 1} is '{digits[p]}', which is no operation code ({codes}).");
             ops[EdgeOfNaslibPosition[p]] = (Nb201Op)op;
         }
         return new Nb201Genome(ops);

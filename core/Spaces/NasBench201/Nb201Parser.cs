@@ -6,7 +6,7 @@ namespace NasPS.Spaces.NasBench201;
 /// </summary>
 internal static class Nb201Parser
 {
-    private const string Space = "NasBench201";
+    private const string Space = NasBench201Space.SpaceName;
     private const int NodeCount = 3;
 
     public static Nb201Genome Parse(string? text)

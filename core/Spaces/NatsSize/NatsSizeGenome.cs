@@ -19,7 +19,7 @@ public sealed class NatsSizeGenome : Genome
         _channels = channels.ToArray();
     }
 
-    public override string SpaceName => "NatsSize";
+    public override string SpaceName => NatsSizeSpace.SpaceName;
 
     public IReadOnlyList<int> Channels => _channels;
 
