@@ -67,7 +67,7 @@ internal sealed class Evolution
     /// <summary>Steps completed (the generation of the last children made).</summary>
     public int Step { get; private set; }
     public bool Initialized { get; private set; }
-    /// <summary>True when a step made no new population member in <see cref="EvolutionSettings.StallLimit"/> tries in a row
+    /// <summary>True when a step made no new population member in <see cref="EvolutionSettings.StallLimit"/> consecutive tries
     /// (the feasible region, or the phase's sub-space, is exhausted); the released code would loop forever.</summary>
     public bool Stalled { get; private set; }
     public IReadOnlyList<Entry> History => _history;
@@ -85,11 +85,14 @@ internal sealed class Evolution
         }
     }
 
-    /// <summary>Generation 0: N feasible draws (duplicates possible), scored, deduplicated, pruned (§4.1).</summary>
-    public void Initialize(CancellationToken cancellationToken)
+    /// <summary>Generation 0: N feasible draws (duplicates possible), scored, deduplicated, pruned (§4.1).
+    /// <paramref name="seeds"/> (the cyclic search's incumbent) take the first places when feasible.</summary>
+    public void Initialize(CancellationToken cancellationToken, IReadOnlyList<Genome>? seeds = null)
     {
         if (Initialized) throw new InvalidOperationException("The evolution is already initialised.");
         var draws = new List<Genome>(_settings.PopulationSize);
+        foreach (var seed in seeds ?? [])
+            if (draws.Count < _settings.PopulationSize && _settings.Constraints.IsFeasible(_space, seed)) draws.Add(seed);
         int misses = 0;
         while (draws.Count < _settings.PopulationSize)
         {
@@ -110,19 +113,24 @@ internal sealed class Evolution
         if (!Initialized) throw new InvalidOperationException("Initialize must run before the first step.");
         if (Stalled) throw new InvalidOperationException("The evolution has stalled.");
         int generation = Step + 1;
-        int tries = 0;
+        int idle = 0;
         while (_population.Count <= _settings.PopulationSize)
         {
-            if (++tries > _settings.StallLimit)
-            {
-                Stalled = true;
-                return;
-            }
+            int before = _population.Count;
             var parents = TournamentParents();
             var children = new List<Genome>(3);
             foreach (var parent in parents) children.Add(_operators.Mutate(parent.Genome, _rng));
             if (parents.Count == 2) children.Add(_operators.Crossover(parents[0].Genome, parents[1].Genome, _rng));
             Visit(children.Where(c => _settings.Constraints.IsFeasible(_space, c)).ToList(), generation, cancellationToken);
+            if (_population.Count > before) idle = 0;
+            else if (++idle >= _settings.StallLimit)
+            {
+                // Not in the released code (which would loop forever): stop, but prune as a step does so the
+                // members found during this step are born and ranked with the rest.
+                Stalled = true;
+                Prune();
+                return;
+            }
         }
         Prune();
         Step = generation;

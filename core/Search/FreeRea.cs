@@ -95,14 +95,14 @@ public static class FreeRea
                 evolution.Initialize(cancellationToken);
                 boundary = (evolution.TakeSnapshot(), Elapsed());
             }
-            used = BudgetUsedMinutes(evolution, options.Accounting, boundary.Elapsed);
+            used = Budget.UsedMinutes(options.Accounting, evolution.HistoryCostSeconds, boundary.Elapsed);
             // The released loop tests `total <= budget` with total = 0 before the first step, so at least one step runs.
             while (!evolution.Stalled && (evolution.Step == 0 || used <= options.BudgetMinutes)
                    && (options.MaxSteps is not { } maxSteps || evolution.Step < maxSteps))
             {
                 evolution.RunStep(cancellationToken);
                 var elapsed = Elapsed();
-                used = BudgetUsedMinutes(evolution, options.Accounting, elapsed);
+                used = Budget.UsedMinutes(options.Accounting, evolution.HistoryCostSeconds, elapsed);
                 boundary = (evolution.TakeSnapshot(), elapsed);
                 if (evolution.Step % run.CheckpointEverySteps == 0) Save(elapsed);
                 run.Progress?.Report(Progress(evolution, options, used));
@@ -121,14 +121,6 @@ public static class FreeRea
         return SearchResults.Build(Algorithm, space, options.Constraints.Dataset, options.Seed, run.Benchmark, visits,
             evolution.BestOfHistory(), evolution.Step, stop, boundary.Elapsed, used);
     }
-
-    internal static double BudgetUsedMinutes(Evolution evolution, BudgetAccounting accounting, TimeSpan elapsed) => accounting switch
-    {
-        BudgetAccounting.ProxyCost => evolution.HistoryCostSeconds / 60,
-        BudgetAccounting.ProxyCostPlusWallClock => (evolution.HistoryCostSeconds + elapsed.TotalSeconds) / 60,
-        BudgetAccounting.WallClock => elapsed.TotalSeconds / 60,
-        _ => throw new ArgumentOutOfRangeException(nameof(accounting), accounting, null),
-    };
 
     private static SearchProgress Progress(Evolution evolution, FreeReaOptions options, double used)
     {

@@ -27,12 +27,20 @@ public static class SearchCheckpoint
         string? directory = Path.GetDirectoryName(full);
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
         string temporary = full + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            JsonSerializer.Serialize(stream, document, Json);
-            stream.Flush(flushToDisk: true);
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                JsonSerializer.Serialize(stream, document, Json);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, full, overwrite: true);
         }
-        File.Move(temporary, full, overwrite: true);
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 
     internal static T Read<T>(string path, string algorithm) where T : class, ICheckpointDocument

@@ -37,3 +37,15 @@ public enum BudgetAccounting
     /// <summary>Elapsed wall-clock time only (live proxies: it already includes their evaluation).</summary>
     WallClock,
 }
+
+internal static class Budget
+{
+    /// <summary>Minutes used under <paramref name="accounting"/>, given the proxy cost charged so far and the elapsed wall time.</summary>
+    public static double UsedMinutes(BudgetAccounting accounting, double proxyCostSeconds, TimeSpan elapsed) => accounting switch
+    {
+        BudgetAccounting.ProxyCost => proxyCostSeconds / 60,
+        BudgetAccounting.ProxyCostPlusWallClock => (proxyCostSeconds + elapsed.TotalSeconds) / 60,
+        BudgetAccounting.WallClock => elapsed.TotalSeconds / 60,
+        _ => throw new ArgumentOutOfRangeException(nameof(accounting), accounting, null),
+    };
+}

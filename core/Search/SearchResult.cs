@@ -12,7 +12,7 @@ public sealed class SearchRecord
     public required string Hash { get; init; }
     /// <summary>The generation (search step) in which it was first visited; 0 is the initial population.</summary>
     public required int Generation { get; init; }
-    /// <summary>The search phase that visited it (cyclic search: "topology" or "size"); null for single-phase searches.</summary>
+    /// <summary>The search phase that visited it (cyclic search: "cycle 2 topology", "cycle 2 size"); null for single-phase searches.</summary>
     public string? Phase { get; init; }
     public long Parameters { get; init; }
     public long Flops { get; init; }
@@ -37,7 +37,7 @@ public sealed class SearchResult
     public required SearchRecord Best { get; init; }
     /// <summary>Every architecture scored, in visit order.</summary>
     public required IReadOnlyList<SearchRecord> History { get; init; }
-    /// <summary>Search steps (generations) completed.</summary>
+    /// <summary>Search steps completed: generations (FreeREA), phases (cyclic), scoring batches (exhaustive), 1 (random).</summary>
     public int Steps { get; init; }
     /// <summary>Σ of the scorer's cost over the history, seconds.</summary>
     public double ProxyCostSeconds { get; init; }
@@ -45,7 +45,8 @@ public sealed class SearchResult
     public TimeSpan Elapsed { get; init; }
     /// <summary>Budget used under the configured accounting, minutes.</summary>
     public double BudgetUsedMinutes { get; init; }
-    /// <summary>Why it stopped: "budget", "max-steps", "stalled", "converged", "exhausted" (whole space scored).</summary>
+    /// <summary>Why it stopped: "budget", "max-steps", "stalled" (no new feasible architecture could be made), "converged" and
+    /// "max-cycles" (cyclic), "exhausted" (every sampled or enumerated architecture scored).</summary>
     public required string StopReason { get; init; }
 }
 

@@ -33,14 +33,22 @@ public sealed class MeasuredScorer : IArchitectureScorer
     {
         var result = new ArchitectureScore[genomes.Count];
         var root = new Rng(seed);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism, CancellationToken = cancellationToken };
         if (_maxDegreeOfParallelism == 1)
         {
             for (int i = 0; i < genomes.Count; i++) result[i] = EvaluateOne(root, genomes[i], cancellationToken);
         }
         else
         {
-            Parallel.For(0, genomes.Count, options, i => result[i] = EvaluateOne(root, genomes[i], cancellationToken));
+            var options = new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism, CancellationToken = cancellationToken };
+            try
+            {
+                Parallel.For(0, genomes.Count, options, i => result[i] = EvaluateOne(root, genomes[i], cancellationToken));
+            }
+            catch (AggregateException ex) when (cancellationToken.IsCancellationRequested && ex.Flatten().InnerExceptions.All(e => e is OperationCanceledException))
+            {
+                // A proxy that observed the token inside the loop: report it as the cancellation it is.
+                throw new OperationCanceledException(cancellationToken);
+            }
         }
         return result;
     }
