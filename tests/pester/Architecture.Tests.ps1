@@ -29,7 +29,7 @@ Describe 'New-SearchSpace' {
     }
 
     It 'completes space names' {
-        $completions = TabExpansion2 -inputScript 'New-SearchSpace nas' -cursorColumn 19
+        $completions = TabExpansion2 -inputScript 'New-SearchSpace nas' -cursorColumn 19  # NasBench201 and NasBench101
         $completions.CompletionMatches.CompletionText | Should -Contain 'NasBench201'
     }
 }

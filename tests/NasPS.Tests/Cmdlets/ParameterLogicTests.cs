@@ -55,7 +55,8 @@ public class ParameterLogicTests
     [Fact]
     public void CompletersOfferMatchingNamesByPrefix()
     {
-        Assert.Equal(["NasBench201"], new SearchSpaceNameCompleter().Matches("nas").ToList());
+        Assert.Equal(["NasBench201"], new SearchSpaceNameCompleter().Matches("nasbench2").ToList());
+        Assert.Contains("NasBench101", new SearchSpaceNameCompleter().Matches("NAS"));
         Assert.Equal(["cifar10", "cifar100"], new DatasetNameCompleter().Matches("CIF").ToList());
         Assert.Equal(DatasetInfo.Names, new DatasetNameCompleter().Matches("").ToList());
         Assert.Empty(new DatasetNameCompleter().Matches("x"));
