@@ -202,6 +202,7 @@ public class SedScoreTests
         var error = Assert.Throws<NotSupportedException>(() => SedScore.Instance.Score(new OtherGenome()));
         Assert.Contains("Other", error.Message);
         Assert.Contains("'x'", error.Message);
+        Assert.Throws<ArgumentNullException>(() => SedScore.Instance.Score((Genome)null!));
     }
 
     private static NatsSizeGenome Sizes(ReadOnlySpan<int> channels) => new(channels);
