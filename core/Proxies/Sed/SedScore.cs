@@ -10,10 +10,10 @@ namespace NasPS.Proxies.Sed;
 /// forward pass — as the Gaussian "local entropy" (log-standard-deviation) its feature maps gain along the
 /// network's live paths. docs/proxies.md derives it and lists the rejected candidates.
 /// <para>Per operation on a live edge (one on some input→output path of non-<c>none</c> edges):
-/// a k×k convolution over C input channels adds ½·ln(C·k²); a k×k average pool adds −ln k; a skip
-/// adds 0 (a width-matching 1×1 projection too); <c>none</c> carries nothing. Per cell, each live skip beyond the first costs
-/// <see cref="SkipPenalty"/> (skips crowd out transforming paths). The network score sums the stem, every
-/// cell and every reduction block. A cell with no live edge makes the network output independent of its
+/// a k×k convolution over C input channels adds ½·ln(C·k²); a k×k average pool adds −ln k; a skip adds 0
+/// (so does a width-matching 1×1 projection); <c>none</c> carries nothing. Per cell, each live skip beyond
+/// the first costs <see cref="SkipPenalty"/> (skips crowd out transforming paths). The network score sums
+/// the stem, every cell and every reduction block. A cell with no live edge makes the network output independent of its
 /// input: the score is −∞, so such architectures rank last.</para>
 /// </summary>
 public sealed class SedScore
@@ -37,6 +37,7 @@ public sealed class SedScore
     /// <exception cref="NotSupportedException">The genome's space has no SED definition.</exception>
     public double Score(Genome genome) => genome switch
     {
+        null => throw new ArgumentNullException(nameof(genome)),
         Nb201Genome cell => Score(cell),
         NatsSizeGenome sizes => Score(sizes),
         _ => throw new NotSupportedException(

@@ -64,7 +64,8 @@ public class SedScoreTests
         Assert.True(Of(Nb201Op.SkipConnect) < Of(Nb201Op.Conv1x1));
         Assert.True(Of(Nb201Op.Conv1x1) < Of(Nb201Op.Conv3x3));
 
-        // A second skip beside a first costs the penalty; the first costs nothing.
+        // Three live skips (a 0→1→3 skip path beside the 0→3 skip) cost the penalty twice in each of the
+        // 15 cells; a lone skip costs nothing (MatchesHandWorkedNb201Values).
         var oneSkip = NasBench201Space.Instance.Parse("|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|");
         var twoSkips = NasBench201Space.Instance.Parse("|skip_connect~0|+|none~0|none~1|+|skip_connect~0|skip_connect~1|none~2|");
         Assert.Equal(SedScore.Instance.Score(oneSkip) - 15 * 2 * SedScore.SkipPenalty, SedScore.Instance.Score(twoSkips), 1e-9);
@@ -202,6 +203,7 @@ public class SedScoreTests
         var error = Assert.Throws<NotSupportedException>(() => SedScore.Instance.Score(new OtherGenome()));
         Assert.Contains("Other", error.Message);
         Assert.Contains("'x'", error.Message);
+        Assert.Throws<ArgumentNullException>(() => SedScore.Instance.Score((Genome)null!));
     }
 
     private static NatsSizeGenome Sizes(ReadOnlySpan<int> channels) => new(channels);
