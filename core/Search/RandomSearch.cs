@@ -30,6 +30,7 @@ public static class RandomSearch
         if (options.Samples < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Samples, "Samples must be at least 1.");
         options.Constraints.Validate();
         run ??= new SearchRunOptions();
+        SearchCheckpoint.RejectCheckpointPath(run, Algorithm);
         var clock = Stopwatch.StartNew();
         var rng = new Rng(options.Seed);
         var draws = new List<Genome>(options.Samples);
