@@ -139,7 +139,7 @@ internal sealed class Evolution
     /// <summary>History position of the best born architecture, normalised over the whole history (FreeREA's answer).</summary>
     public int BestOfHistory()
     {
-        var born = Enumerable.Range(0, _history.Count).Where(i => _history[i].Born).ToArray();
+        var born = BornPositions();
         if (born.Length == 0) throw new InvalidOperationException("The history has no ranked architecture yet.");
         var order = FreeReaRanking.OrderBestFirst(born.Select(i => _history[i].Values).ToArray());
         return born[order[0]];
@@ -148,10 +148,13 @@ internal sealed class Evolution
     /// <summary>The aggregated score of history position <paramref name="position"/> over the born history.</summary>
     public double HistoryScore(int position)
     {
-        var born = Enumerable.Range(0, _history.Count).Where(i => _history[i].Born).ToArray();
-        var scores = FreeReaRanking.Aggregate(born.Select(i => _history[i].Values).ToArray());
-        return scores[Array.IndexOf(born, position)];
+        var born = BornPositions();
+        int at = Array.IndexOf(born, position);
+        if (at < 0) throw new ArgumentOutOfRangeException(nameof(position), position, "Not a born history position.");
+        return FreeReaRanking.Aggregate(born.Select(i => _history[i].Values).ToArray())[at];
     }
+
+    private int[] BornPositions() => Enumerable.Range(0, _history.Count).Where(i => _history[i].Born).ToArray();
 
     public Snapshot TakeSnapshot() => new(
         _history.Count,
