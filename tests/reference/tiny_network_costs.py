@@ -1,12 +1,14 @@
-"""Reference parameter and FLOP counts of the NAS-Bench-201 / NATS-SSS tiny network, measured on real PyTorch modules.
+"""Parameter and FLOP counts of the NAS-Bench-201 / NATS-SSS networks, measured on the official PyTorch modules.
 
-Writes tests/NasPS.Tests/Fixtures/spaces/tiny_network_costs.csv, read by TinyNetworkCostFixtureTests.
-The network is written here from the structure of AutoDL-Projects' DynamicShapeTinyNet, InferCell and
-cell_operations (see core/Spaces/NasBench201/TinyNetworkLayout.cs); the counts come from the modules themselves:
-parameters = sum of numel over trainable parameters; FLOPs = forward hooks on Conv2d (k*k*Cin*Cout*Hout*Wout,
-groups 1, no bias) and Linear (in*out + out), the NAS-Bench-201 counting rule.
+Writes tests/NasPS.Tests/Fixtures/spaces/tiny_network_costs.csv, read by TinyNetworkCostFixtureTests: NB201 cells on
+TinyNetwork(C=16, N=5), NATS-SSS configurations and random cells on random 5-entry widths (every operation with
+C_in != C_out) on DynamicShapeTinyNet. Parameters = sum of numel over trainable parameters; FLOPs = forward hooks
+on Conv2d (k*k*Cin*Cout*Hout*Wout, no bias) and Linear (in*out + out): the NAS-Bench-201 counting rule.
 
-Run: /usr/bin/python3 tests/reference/tiny_network_costs.py   (PyTorch CPU; CI does not need it)
+Needs PyTorch and AutoDL-Projects' model files (D-X-Y/AutoDL-Projects, commit f46486e21b71ae6459a700be720d7648b5429569):
+xautodl/models/cell_operations.py, cell_infers/cells.py, cell_infers/tiny_network.py and
+shape_infers/InferTinyCellNet.py, importable as `xautodl.models....` (empty __init__.py files suffice).
+Run: PYTHONPATH=/path/with/xautodl /usr/bin/python3 tests/reference/tiny_network_costs.py
 """
 import csv
 import os
@@ -14,85 +16,31 @@ import random
 
 import torch
 import torch.nn as nn
+from xautodl.models.cell_infers.tiny_network import TinyNetwork
+from xautodl.models.shape_infers.InferTinyCellNet import DynamicShapeTinyNet
 
 OPS = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
+NB201_CHANNELS = [16] * 5 + [32] * 6 + [64] * 6
 
 
-def relu_conv_bn(cin, cout, k, stride, pad):
-    return nn.Sequential(nn.ReLU(), nn.Conv2d(cin, cout, k, stride, pad, bias=False), nn.BatchNorm2d(cout))
+class Genotype:
+    """What InferCell reads of AutoDL's CellStructure: len() = nodes + 1, item k = node k+1's (op, source) pairs."""
 
+    def __init__(self, ops):
+        self.nodes = [((ops[0], 0),), ((ops[1], 0), (ops[2], 1)), ((ops[3], 0), (ops[4], 1), (ops[5], 2))]
 
-class Zero(nn.Module):
-    def __init__(self, cout):
-        super().__init__()
-        self.cout = cout
+    def __len__(self):
+        return len(self.nodes) + 1
 
-    def forward(self, x):
-        shape = list(x.shape)
-        shape[1] = self.cout
-        return x.new_zeros(shape)
-
-
-def edge_op(name, cin, cout):
-    if name == "none":
-        return Zero(cout)
-    if name == "nor_conv_3x3":
-        return relu_conv_bn(cin, cout, 3, 1, 1)
-    if name == "nor_conv_1x1":
-        return relu_conv_bn(cin, cout, 1, 1, 0)
-    if name == "skip_connect":  # FactorizedReduce at stride 1: conv 1x1 -> BN, no ReLU
-        return nn.Identity() if cin == cout else nn.Sequential(nn.Conv2d(cin, cout, 1, bias=False), nn.BatchNorm2d(cout))
-    if name == "avg_pool_3x3":
-        pool = nn.AvgPool2d(3, 1, 1, count_include_pad=False)
-        return pool if cin == cout else nn.Sequential(relu_conv_bn(cin, cout, 1, 1, 0), pool)
-    raise ValueError(name)
-
-
-class Cell(nn.Module):
-    EDGES = [(1, 0), (2, 0), (2, 1), (3, 0), (3, 1), (3, 2)]
-
-    def __init__(self, ops, cin, cout):
-        super().__init__()
-        self.layers = nn.ModuleList(edge_op(op, cin if src == 0 else cout, cout) for op, (_, src) in zip(ops, self.EDGES))
-
-    def forward(self, x):
-        nodes = [x]
-        for j in (1, 2, 3):
-            nodes.append(sum(self.layers[k](nodes[src]) for k, (dst, src) in enumerate(self.EDGES) if dst == j))
-        return nodes[3]
-
-
-class Reduction(nn.Module):
-    def __init__(self, cin, cout):
-        super().__init__()
-        self.a = relu_conv_bn(cin, cout, 3, 2, 1)
-        self.b = relu_conv_bn(cout, cout, 3, 1, 1)
-        self.shortcut = nn.Sequential(nn.AvgPool2d(2, 2), nn.Conv2d(cin, cout, 1, bias=False))
-
-    def forward(self, x):
-        return self.b(self.a(x)) + self.shortcut(x)
-
-
-class TinyNet(nn.Module):
-    def __init__(self, channels, ops, classes):
-        super().__init__()
-        n = len(channels) // 3
-        self.stem = nn.Sequential(nn.Conv2d(3, channels[0], 3, 1, 1, bias=False), nn.BatchNorm2d(channels[0]))
-        layers, prev = [], channels[0]
-        for i, c in enumerate(channels):
-            layers.append(Reduction(prev, c) if i in (n, 2 * n + 1) else Cell(ops, prev, c))
-            prev = c
-        self.layers = nn.Sequential(*layers)
-        self.head = nn.Sequential(nn.BatchNorm2d(prev), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(prev, classes))
-
-    def forward(self, x):
-        return self.head(self.layers(self.stem(x)))
+    def __getitem__(self, index):
+        return self.nodes[index]
 
 
 def count(model, resolution):
     flops = [0]
 
     def conv_hook(m, inp, out):
+        assert m.groups == 1 and m.bias is None
         flops[0] += m.kernel_size[0] * m.kernel_size[1] * m.in_channels * m.out_channels * out.shape[2] * out.shape[3]
 
     def linear_hook(m, inp, out):
@@ -112,7 +60,9 @@ def count(model, resolution):
 def main():
     rng = random.Random(2026)
     fixed = ["nor_conv_3x3", "nor_conv_3x3", "nor_conv_3x3", "skip_connect", "nor_conv_3x3", "nor_conv_3x3"]
-    cases = [([16] * 5 + [32] * 6 + [64] * 6, ops) for ops in (fixed, ["avg_pool_3x3", "nor_conv_1x1", "skip_connect", "nor_conv_1x1", "skip_connect", "skip_connect"])]
+    nb201 = [fixed, ["avg_pool_3x3", "nor_conv_1x1", "skip_connect", "nor_conv_1x1", "skip_connect", "skip_connect"]]
+    nb201 += [[rng.choice(OPS) for _ in range(6)] for _ in range(4)]
+    cases = [(NB201_CHANNELS, ops) for ops in nb201]
     cases += [([8] * 5, fixed), ([64] * 5, fixed), ([8, 8, 16, 40, 40], fixed)]
     for _ in range(12):  # random widths with random cells: exercises every op with C_in != C_out
         cases.append(([rng.choice(range(8, 65, 8)) for _ in range(5)], [rng.choice(OPS) for _ in range(6)]))
@@ -124,8 +74,10 @@ def main():
         for channels, ops in cases:
             cell = "|{}~0|+|{}~0|{}~1|+|{}~0|{}~1|{}~2|".format(*ops)
             for name, classes, resolution in datasets:
-                params, flops = count(TinyNet(channels, ops, classes), resolution)
-                w.writerow([":".join(map(str, channels)), cell, name, params, flops])
+                measured = count(DynamicShapeTinyNet(channels, Genotype(ops), classes), resolution)
+                if channels == NB201_CHANNELS:  # the benchmark's own class must agree
+                    assert measured == count(TinyNetwork(16, 5, Genotype(ops), classes), resolution), cell
+                w.writerow([":".join(map(str, channels)), cell, name, measured[0], measured[1]])
 
 
 if __name__ == "__main__":

@@ -28,8 +28,9 @@ namespace NasPS.Spaces.NatsSize;
 /// 8, 16, …, 64, and sss-collect.py stores that list unshuffled as the benchmark's <c>meta_archs</c>; so index =
 /// Σ (C_i / 8 − 1)·8^(5−i): "8:8:8:8:8" is 0, "8:8:8:8:16" is 1, "64:64:64:64:64" is 32767. Confirmed from that code.</para>
 /// <para><b>Cross-check</b>: the parameter counts of "8:8:8:8:8", "8:8:16:40:40" and "64:64:64:64:64" on CIFAR-10
-/// (11,714, 107,826, 713,674) equal the benchmark-stored values quoted by an independent public replica of this network;
-/// no published FLOPs figure was found, so FLOPs rest on the counting rule that reproduces all NAS-Bench-201 values.</para>
+/// (11,714, 107,826, 713,674) equal the benchmark-stored values quoted by an independent public replica of this network,
+/// and parameters and FLOPs equal those measured on the official DynamicShapeTinyNet modules (tests/reference). No
+/// published FLOPs figure was found; the FLOPs follow the counting rule that reproduces every NAS-Bench-201 value.</para>
 /// </summary>
 public sealed class NatsSizeSpace : ISearchSpace
 {

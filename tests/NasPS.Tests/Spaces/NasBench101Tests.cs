@@ -91,6 +91,22 @@ public class NasBench101Tests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Costs_EqualFreeReasPyTorchNetwork_OnEvery10thCell()
+    {
+        // Measured on FreeREA's own model.py by tests/reference/nb101_port_costs.py.
+        var measured = CsvTable.Load(SharedData.Fixture("spaces/nb101_port_costs.csv"));
+        Nb101Genome[] cells = [.. SubsetCells()];
+        Assert.Equal(50, measured.Rows.Count);
+        int row = measured.Column("row"), parameters = measured.Column("params"), flops = measured.Column("flops");
+        for (int k = 0; k < measured.Rows.Count; k++)
+        {
+            var cell = cells[(int)measured.Long(k, row)];
+            Assert.True(measured.Long(k, parameters) == Nb101Network.CountParameters(cell, 10), $"params of {cell}");
+            Assert.True(measured.Long(k, flops) == Nb101Network.CountFlops(cell, 32, 10), $"FLOPs of {cell}");
+        }
+    }
+
+    [Fact]
     public void Costs_OfTheBareCell_MatchAHandCount()
     {
         // input → output only: every cell is a 1×1 ConvBnRelu projection C_in → C_out.
