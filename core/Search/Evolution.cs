@@ -26,8 +26,6 @@ internal sealed record EvolutionSettings(int PopulationSize, int TournamentSize,
 /// </summary>
 internal sealed class Evolution
 {
-    private const int MaxConsecutiveInfeasibleDraws = 100_000;
-
     internal sealed class Entry(Genome genome, IReadOnlyList<double> values, double costSeconds, int visitGeneration)
     {
         public Genome Genome { get; } = genome;
@@ -93,14 +91,8 @@ internal sealed class Evolution
         var draws = new List<Genome>(_settings.PopulationSize);
         foreach (var seed in seeds ?? [])
             if (draws.Count < _settings.PopulationSize && _settings.Constraints.IsFeasible(_space, seed)) draws.Add(seed);
-        int misses = 0;
         while (draws.Count < _settings.PopulationSize)
-        {
-            var genome = _operators.Sample(_rng);
-            if (_settings.Constraints.IsFeasible(_space, genome)) { draws.Add(genome); misses = 0; }
-            else if (++misses >= MaxConsecutiveInfeasibleDraws)
-                throw new InvalidOperationException($"No feasible architecture in {MaxConsecutiveInfeasibleDraws} random draws: the parameter/FLOPs caps are too tight for space '{_space.Name}'.");
-        }
+            draws.Add(_settings.Constraints.DrawFeasible(_space, () => _operators.Sample(_rng)));
         Visit(draws, generation: 0, cancellationToken);
         Prune();
         Initialized = true;

@@ -123,4 +123,13 @@ public class FreeReaTests
         var order = FreeReaRanking.OrderBestFirst(result.History.Select(r => (IReadOnlyList<double>)r.Scores.Values.ToArray()).ToArray());
         Assert.Equal(result.History[order[0]].Architecture, result.Best.Architecture);
     }
+
+    [Fact]
+    public void CapsNoArchitectureMeetsAreReportedNotLoopedOn()
+    {
+        var options = Options(1) with { Constraints = new SearchConstraints { Dataset = Dataset.Cifar10, MaxParameters = 1_000 } };
+        var ex = Assert.Throws<InvalidOperationException>(() => FreeRea.Run(Space, Cifar10Scorer, options));
+        Assert.Contains("too tight", ex.Message);
+        Assert.Contains("1000", ex.Message);
+    }
 }
