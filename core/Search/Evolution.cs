@@ -26,8 +26,6 @@ internal sealed record EvolutionSettings(int PopulationSize, int TournamentSize,
 /// </summary>
 internal sealed class Evolution
 {
-    private const int MaxConsecutiveInfeasibleDraws = 100_000;
-
     internal sealed class Entry(Genome genome, IReadOnlyList<double> values, double costSeconds, int visitGeneration)
     {
         public Genome Genome { get; } = genome;
@@ -93,14 +91,8 @@ internal sealed class Evolution
         var draws = new List<Genome>(_settings.PopulationSize);
         foreach (var seed in seeds ?? [])
             if (draws.Count < _settings.PopulationSize && _settings.Constraints.IsFeasible(_space, seed)) draws.Add(seed);
-        int misses = 0;
         while (draws.Count < _settings.PopulationSize)
-        {
-            var genome = _operators.Sample(_rng);
-            if (_settings.Constraints.IsFeasible(_space, genome)) { draws.Add(genome); misses = 0; }
-            else if (++misses >= MaxConsecutiveInfeasibleDraws)
-                throw new InvalidOperationException($"No feasible architecture in {MaxConsecutiveInfeasibleDraws} random draws: the parameter/FLOPs caps are too tight for space '{_space.Name}'.");
-        }
+            draws.Add(_settings.Constraints.DrawFeasible(_space, () => _operators.Sample(_rng)));
         Visit(draws, generation: 0, cancellationToken);
         Prune();
         Initialized = true;
@@ -139,7 +131,7 @@ internal sealed class Evolution
     /// <summary>History position of the best born architecture, normalised over the whole history (FreeREA's answer).</summary>
     public int BestOfHistory()
     {
-        var born = Enumerable.Range(0, _history.Count).Where(i => _history[i].Born).ToArray();
+        var born = BornPositions();
         if (born.Length == 0) throw new InvalidOperationException("The history has no ranked architecture yet.");
         var order = FreeReaRanking.OrderBestFirst(born.Select(i => _history[i].Values).ToArray());
         return born[order[0]];
@@ -148,10 +140,13 @@ internal sealed class Evolution
     /// <summary>The aggregated score of history position <paramref name="position"/> over the born history.</summary>
     public double HistoryScore(int position)
     {
-        var born = Enumerable.Range(0, _history.Count).Where(i => _history[i].Born).ToArray();
-        var scores = FreeReaRanking.Aggregate(born.Select(i => _history[i].Values).ToArray());
-        return scores[Array.IndexOf(born, position)];
+        var born = BornPositions();
+        int at = Array.IndexOf(born, position);
+        if (at < 0) throw new ArgumentOutOfRangeException(nameof(position), position, "Not a born history position.");
+        return FreeReaRanking.Aggregate(born.Select(i => _history[i].Values).ToArray())[at];
     }
+
+    private int[] BornPositions() => Enumerable.Range(0, _history.Count).Where(i => _history[i].Born).ToArray();
 
     public Snapshot TakeSnapshot() => new(
         _history.Count,

@@ -29,6 +29,7 @@ public static class ExhaustiveSearch
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
         options.Constraints.Validate();
         run ??= new SearchRunOptions();
+        SearchCheckpoint.RejectCheckpointPath(run, Algorithm);
         var clock = Stopwatch.StartNew();
         var visits = new List<SearchVisit>();
         var batch = new List<Genome>(options.BatchSize);

@@ -22,7 +22,6 @@ public sealed record RandomSearchOptions
 public static class RandomSearch
 {
     public const string Algorithm = "Random";
-    private const int MaxConsecutiveInfeasibleDraws = 100_000;
 
     public static SearchResult Run(ISearchSpace space, IArchitectureScorer scorer, RandomSearchOptions options,
         SearchRunOptions? run = null, CancellationToken cancellationToken = default)
@@ -30,17 +29,11 @@ public static class RandomSearch
         if (options.Samples < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Samples, "Samples must be at least 1.");
         options.Constraints.Validate();
         run ??= new SearchRunOptions();
+        SearchCheckpoint.RejectCheckpointPath(run, Algorithm);
         var clock = Stopwatch.StartNew();
         var rng = new Rng(options.Seed);
         var draws = new List<Genome>(options.Samples);
-        int misses = 0;
-        while (draws.Count < options.Samples)
-        {
-            var genome = space.Sample(rng);
-            if (options.Constraints.IsFeasible(space, genome)) { draws.Add(genome); misses = 0; }
-            else if (++misses >= MaxConsecutiveInfeasibleDraws)
-                throw new InvalidOperationException($"No feasible architecture in {MaxConsecutiveInfeasibleDraws} random draws: the parameter/FLOPs caps are too tight for space '{space.Name}'.");
-        }
+        while (draws.Count < options.Samples) draws.Add(options.Constraints.DrawFeasible(space, () => space.Sample(rng)));
         var distinct = draws.Distinct().ToList();
         var scores = scorer.Score(distinct, options.Seed, cancellationToken);
         var visits = distinct.Select((g, i) => new SearchVisit(g, scorer.MetricNames, scores[i].Values, scores[i].CostSeconds, Generation: 0, Phase: null)).ToList();

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -15,6 +16,8 @@ public static class SearchCheckpoint
     internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
+        // Architecture strings stay readable ('+' and '|' unescaped); the file is data, never embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         // Live proxies can return NaN or ±inf; the state must round-trip them.
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
@@ -62,6 +65,13 @@ public static class SearchCheckpoint
         if (!string.Equals(document.Algorithm, algorithm, StringComparison.Ordinal))
             throw new InvalidDataException($"Checkpoint '{path}' belongs to a {document.Algorithm} search, not {algorithm}.");
         return document;
+    }
+
+    /// <summary>Searches without resumable state say so instead of silently ignoring a checkpoint path.</summary>
+    internal static void RejectCheckpointPath(SearchRunOptions run, string algorithm)
+    {
+        if (run.CheckpointPath is not null)
+            throw new NotSupportedException($"The {algorithm} search has no state to checkpoint; checkpoints are written by the FreeREA and cyclic searches.");
     }
 
     /// <summary>Refuses to resume when the checkpoint's configuration differs from the run's, naming the first

@@ -16,6 +16,21 @@ public sealed record SearchConstraints
         (MaxParameters is not { } maxParams || space.CountParameters(genome, Dataset) <= maxParams)
         && (MaxFlops is not { } maxFlops || space.CountFlops(genome, Dataset) <= maxFlops);
 
+    private const int MaxConsecutiveInfeasibleDraws = 100_000;
+
+    /// <summary>Draws with <paramref name="sample"/> until an architecture is feasible.</summary>
+    /// <exception cref="InvalidOperationException">Nothing feasible in 100,000 draws in a row: the caps are too tight.</exception>
+    internal Genome DrawFeasible(ISearchSpace space, Func<Genome> sample)
+    {
+        for (int miss = 0; miss < MaxConsecutiveInfeasibleDraws; miss++)
+        {
+            var genome = sample();
+            if (IsFeasible(space, genome)) return genome;
+        }
+        throw new InvalidOperationException(
+            $"No feasible architecture in {MaxConsecutiveInfeasibleDraws} random draws: the caps (parameters ≤ {MaxParameters?.ToString() ?? "any"}, FLOPs ≤ {MaxFlops?.ToString() ?? "any"}) are too tight for space '{space.Name}' on {Dataset.ShortName()}.");
+    }
+
     internal void Validate()
     {
         if (MaxParameters is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxParameters), MaxParameters, "The parameter cap must be positive.");

@@ -103,4 +103,33 @@ public class FreeReaTests
         Assert.ThrowsAny<OperationCanceledException>(() => FreeRea.Run(Space, new MeasuredScorer(["a"], Proxy, 4),
             Options(6) with { MaxSteps = 2, Accounting = BudgetAccounting.WallClock, BudgetMinutes = 1e6 }, cancellationToken: source.Token));
     }
+
+    [Fact]
+    public void ASearchThatCannotGrowItsPopulationStopsAsStalled()
+    {
+        // Without convolutions every cell has 73,306 parameters on CIFAR-10: 3^6 = 729 feasible cells, fewer than N + 1.
+        var options = Options(12) with
+        {
+            Constraints = new SearchConstraints { Dataset = Dataset.Cifar10, MaxParameters = 73_306 },
+            PopulationSize = 800,
+            StallLimit = 200,
+        };
+        var result = FreeRea.Run(Space, Cifar10Scorer, options);
+        Assert.Equal("stalled", result.StopReason);
+        Assert.Equal(0, result.Steps);
+        Assert.All(result.History, r => Assert.Equal(73_306, r.Parameters));
+        Assert.InRange(result.History.Count, 400, 729);
+        // Members found during the stalled step were born and ranked: the answer is the best of all of them.
+        var order = FreeReaRanking.OrderBestFirst(result.History.Select(r => (IReadOnlyList<double>)r.Scores.Values.ToArray()).ToArray());
+        Assert.Equal(result.History[order[0]].Architecture, result.Best.Architecture);
+    }
+
+    [Fact]
+    public void CapsNoArchitectureMeetsAreReportedNotLoopedOn()
+    {
+        var options = Options(1) with { Constraints = new SearchConstraints { Dataset = Dataset.Cifar10, MaxParameters = 1_000 } };
+        var ex = Assert.Throws<InvalidOperationException>(() => FreeRea.Run(Space, Cifar10Scorer, options));
+        Assert.Contains("too tight", ex.Message);
+        Assert.Contains("1000", ex.Message);
+    }
 }

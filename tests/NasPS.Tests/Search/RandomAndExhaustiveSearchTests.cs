@@ -67,4 +67,14 @@ public class RandomAndExhaustiveSearchTests(ITestOutputHelper output)
         output.WriteLine($"random search N=100 by NASWOT, CIFAR-10: mean {picked.Average():F2} over 30 runs; space mean {spaceMean:F2}");
         Assert.True(picked.Average() > spaceMean + 5);
     }
+
+    [Fact]
+    public void ACheckpointPathIsRefusedRatherThanIgnored()
+    {
+        var scorer = FreeReaMetrics.Skip;
+        var run = new SearchRunOptions { CheckpointPath = "unused.json" };
+        var constraints = new SearchConstraints { Dataset = Dataset.Cifar10 };
+        Assert.Contains("Random", Assert.Throws<NotSupportedException>(() => RandomSearch.Run(Space, scorer, new RandomSearchOptions { Constraints = constraints }, run)).Message);
+        Assert.Contains("Exhaustive", Assert.Throws<NotSupportedException>(() => ExhaustiveSearch.Run(Space, scorer, new ExhaustiveSearchOptions { Constraints = constraints }, run)).Message);
+    }
 }
