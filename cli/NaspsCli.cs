@@ -6,7 +6,7 @@ namespace NasPS.Cli;
 /// <summary>The `nasps` front end: dispatch, usage and error reporting. Exit codes: 0 success, 1 a failure in the work, 2 a usage error.</summary>
 public static class NaspsCli
 {
-    public static readonly IReadOnlyList<ICliCommand> Commands = [new SpacesCommand(), new ArchsCommand(), new ScoreCommand(), new CorrelateCommand()];
+    public static readonly IReadOnlyList<ICliCommand> Commands = [new SpacesCommand(), new ArchsCommand(), new ScoreCommand(), new CorrelateCommand(), new SearchCommand()];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
@@ -40,7 +40,7 @@ public static class NaspsCli
             error.WriteLine(command.Usage);
             return 2;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or InvalidDataException or IOException or NotSupportedException)
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidDataException or IOException or NotSupportedException or InvalidOperationException or KeyNotFoundException)
         {
             error.WriteLine($"nasps {command.Name}: {e.Message}");
             return 1;

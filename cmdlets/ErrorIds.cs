@@ -17,4 +17,5 @@ public static class ErrorIds
     public const string InvalidBenchmark = "NasPS.InvalidBenchmark";
     public const string NotInBenchmark = "NasPS.NotInBenchmark";
     public const string TooFewValues = "NasPS.TooFewValues";
+    public const string SearchFailed = "NasPS.SearchFailed";
 }

@@ -1,0 +1,136 @@
+using NasPS.Benchmarks;
+using NasPS.Data;
+using NasPS.Proxies;
+using NasPS.Search.Cyclic;
+using NasPS.Search.Scoring;
+using NasPS.Spaces;
+using NasPS.Spaces.NasBench201;
+
+namespace NasPS.Search;
+
+/// <summary>The searches users can start by name.</summary>
+public enum SearchMethod
+{
+    /// <summary>FreeREA (spec §4.1): NASWOT + LogSynflow + skip by default.</summary>
+    FreeRea,
+    /// <summary>SWAP-NAS as NasPS defines it: FreeREA's evolution ranked by regularised SWAP alone (docs/searches.md).</summary>
+    SwapNas,
+    /// <summary>Cyclic topology/size search (spec §7.2).</summary>
+    Cyclic,
+    /// <summary>Best of N uniform samples (NASWOT's protocol).</summary>
+    Random,
+    /// <summary>Score the whole finite space with the data-free SED-inspired proxy and return the best feasible architecture.</summary>
+    Sed,
+}
+
+/// <summary>Everything a user states about one search run; defaults per method are filled in by <see cref="SearchLauncher"/>.</summary>
+public sealed record SearchRequest
+{
+    public required SearchMethod Method { get; init; }
+    public required ISearchSpace Space { get; init; }
+    public Dataset Dataset { get; init; } = Dataset.Cifar10;
+    public ulong Seed { get; init; }
+    public long? MaxParameters { get; init; }
+    public long? MaxFlops { get; init; }
+    /// <summary>Budget in minutes (FreeREA's default 0.75); null: the method's default.</summary>
+    public double? BudgetMinutes { get; init; }
+    /// <summary>Proxies to rank by (topology phase for cyclic); null: the method's default.</summary>
+    public IReadOnlyList<string>? Proxies { get; init; }
+    /// <summary>Cyclic only: proxies of the size phase; null: LogSynflow.</summary>
+    public IReadOnlyList<string>? SizeProxies { get; init; }
+    /// <summary>Score with FreeREA's cached NB201 values instead of live proxies (NASWOT, LogSynflow; skip is computed).</summary>
+    public CachedProxyTable? CachedProxies { get; init; }
+    public BenchmarkTable? Benchmark { get; init; }
+    public ImageBatch? Input { get; init; }
+    /// <summary>Random search: how many architectures to sample.</summary>
+    public int Samples { get; init; } = 100;
+    public int ThrottleLimit { get; init; } = 1;
+    public string? CheckpointPath { get; init; }
+    public bool Resume { get; init; }
+    public IProgress<SearchProgress>? Progress { get; init; }
+}
+
+/// <summary>Starts (or resumes) the search a <see cref="SearchRequest"/> describes: the one place that maps names,
+/// defaults and scorers onto the algorithms, for the cmdlets and the CLI alike.</summary>
+public static class SearchLauncher
+{
+    public static IReadOnlyList<string> DefaultProxies(SearchMethod method) => method switch
+    {
+        SearchMethod.FreeRea or SearchMethod.Cyclic => ["naswot", "logsynflow", "skip"],
+        SearchMethod.SwapNas => ["swap-reg"],
+        SearchMethod.Random => ["naswot"],
+        SearchMethod.Sed => ["sed"],
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
+    };
+
+    public static SearchResult Run(SearchRequest request, CancellationToken cancellation = default)
+    {
+        var constraints = new SearchConstraints { Dataset = request.Dataset, MaxParameters = request.MaxParameters, MaxFlops = request.MaxFlops };
+        var run = new SearchRunOptions { Benchmark = request.Benchmark, Progress = request.Progress, CheckpointPath = request.CheckpointPath };
+        if (request.Resume && request.CheckpointPath is null) throw new ArgumentException("Resuming needs the checkpoint path of the interrupted run.");
+        if (request.Resume && !File.Exists(request.CheckpointPath))
+            throw new FileNotFoundException($"There is no checkpoint to resume at '{request.CheckpointPath}'.", request.CheckpointPath);
+        // Proxy cost is machine-independent on cached values; live proxies are charged their wall time once.
+        var accounting = request.CachedProxies is null ? BudgetAccounting.WallClock : BudgetAccounting.ProxyCost;
+
+        switch (request.Method)
+        {
+            case SearchMethod.FreeRea or SearchMethod.SwapNas:
+            {
+                var options = new FreeReaOptions { Constraints = constraints, Seed = request.Seed, Accounting = accounting, BudgetMinutes = request.BudgetMinutes ?? 0.75 };
+                var scorer = Scorer(request, request.Proxies ?? DefaultProxies(request.Method));
+                return request.Resume
+                    ? FreeRea.Resume(request.CheckpointPath!, request.Space, scorer, options, run, cancellation)
+                    : FreeRea.Run(request.Space, scorer, options, run, cancellation);
+            }
+            case SearchMethod.Cyclic:
+            {
+                var factored = request.Space.Name == NasBench201Space.SpaceName
+                    ? Nb201FactoredSpace.Instance
+                    : throw new NotSupportedException($"The cyclic search needs a space that separates topology from size; {request.Space.Name} does not (yet).");
+                var topology = Scorer(request, request.Proxies ?? ["naswot", "skip"]);
+                var size = Scorer(request, request.SizeProxies ?? ["logsynflow"]);
+                var options = new CyclicSearchOptions { Constraints = constraints, Seed = request.Seed, Accounting = accounting, BudgetMinutes = request.BudgetMinutes ?? 0.75 };
+                return request.Resume
+                    ? CyclicSearch.Resume(request.CheckpointPath!, factored, topology, size, options, run, cancellation)
+                    : CyclicSearch.Run(factored, topology, size, options, run, cancellation);
+            }
+            case SearchMethod.Random:
+                RejectCheckpoint(request);
+                return RandomSearch.Run(request.Space, Scorer(request, request.Proxies ?? DefaultProxies(request.Method)),
+                    new RandomSearchOptions { Constraints = constraints, Samples = request.Samples, Seed = request.Seed }, run, cancellation);
+            case SearchMethod.Sed:
+                RejectCheckpoint(request);
+                return ExhaustiveSearch.Run(request.Space, Scorer(request, request.Proxies ?? DefaultProxies(request.Method)),
+                    new ExhaustiveSearchOptions { Constraints = constraints, Seed = request.Seed }, run, cancellation);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(request), request.Method, "Unknown search method.");
+        }
+    }
+
+    private static void RejectCheckpoint(SearchRequest request)
+    {
+        if (request.CheckpointPath is not null)
+            throw new ArgumentException($"A {request.Method} search takes seconds and keeps no state between steps: it has no checkpoint to write or resume.");
+    }
+
+    /// <summary>Cached values where the request gives a table and the proxy is cached there; live proxies otherwise.</summary>
+    private static IArchitectureScorer Scorer(SearchRequest request, IReadOnlyList<string> names)
+    {
+        if (request.CachedProxies is CachedProxyTable table)
+        {
+            var cached = new List<CachedMetric>();
+            var parts = new List<IArchitectureScorer>();
+            foreach (var name in names)
+            {
+                if (name.Equals("naswot", StringComparison.OrdinalIgnoreCase)) cached.Add(CachedMetric.FreeReaNaswot);
+                else if (name.Equals("logsynflow", StringComparison.OrdinalIgnoreCase)) cached.Add(CachedMetric.FreeReaLogSynflow);
+                else if (name.Equals("skip", StringComparison.OrdinalIgnoreCase)) parts.Add(FreeReaMetrics.Skip);
+                else throw new ArgumentException($"The cached table holds naswot and logsynflow (and skip is computed); '{name}' is not cached. Score it live instead.");
+            }
+            if (cached.Count > 0) parts.Insert(0, new CachedMetricScorer(table, request.Space, request.Dataset, cached));
+            return parts.Count == 1 ? parts[0] : new CombinedScorer([.. parts]);
+        }
+        return ProxyScorer.Live(names.Select(ZeroCostProxies.Get).ToList(), request.Dataset, request.Input, request.ThrottleLimit);
+    }
+}
