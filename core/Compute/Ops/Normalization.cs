@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using NasPS.Compute.Autograd;
+using NasPS.Compute.Kernels;
 
 namespace NasPS.Compute;
 
@@ -34,7 +35,7 @@ public static partial class Ops
         var invStd = new T[c];
         var y = Tensors.Empty<T>(x.ShapeArray);
         T epsT = Cast<T>(eps), mom = Cast<T>(momentum);
-        ParallelFor(c, ch =>
+        Parallelism.For(c, ch =>
         {
             var xs = x.ReadOnlySpan;
             T mu, variance;
@@ -79,7 +80,7 @@ public static partial class Ops
             Tensor<T>? dx = x.RequiresGrad ? Tensors.Empty<T>(x.ShapeArray) : null;
             Tensor<T>? dWeight = weight is { RequiresGrad: true } ? Tensors.Empty<T>(c) : null;
             Tensor<T>? dBias = bias is { RequiresGrad: true } ? Tensors.Empty<T>(c) : null;
-            ParallelFor(c, ch =>
+            Parallelism.For(c, ch =>
             {
                 var xs = x.ReadOnlySpan;
                 var g = dy.ReadOnlySpan;
@@ -156,7 +157,7 @@ public static partial class Ops
         var invStd = new T[rows];
         var y = Tensors.Empty<T>(x.ShapeArray);
         T epsT = Cast<T>(eps), dT = T.CreateTruncating(d);
-        ParallelFor(rows, r =>
+        Parallelism.For(rows, r =>
         {
             var xs = x.ReadOnlySpan.Slice(r * d, d);
             T mu = TensorPrimitives.Sum(xs) / dT;
@@ -190,7 +191,7 @@ public static partial class Ops
                 }
             }
             if (dx is not null)
-                ParallelFor(rows, r =>
+                Parallelism.For(rows, r =>
                 {
                     var xs = x.ReadOnlySpan.Slice(r * d, d);
                     var g = dy.ReadOnlySpan.Slice(r * d, d);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using NasPS.Compute.Autograd;
+using NasPS.Compute.Kernels;
 
 namespace NasPS.Compute;
 
@@ -37,7 +38,7 @@ public static partial class Ops
             h0 = Math.Max(h0, 0); w0 = Math.Max(w0, 0); h1 = Math.Min(h1, h); w1 = Math.Min(w1, w);
             windows[i * ow + j] = (h0, h1, w0, w1, T.CreateTruncating(countIncludePad ? padded : (h1 - h0) * (w1 - w0)));
         }
-        ParallelFor(n * c, plane =>
+        Parallelism.For(n * c, plane =>
         {
             var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
             var ys = y.Span.Slice(plane * oh * ow, oh * ow);
@@ -53,7 +54,7 @@ public static partial class Ops
         return Graph.Record(y, "avg_pool2d", [x], dy =>
         {
             var dx = Tensors.Zeros<T>(x.ShapeArray);
-            ParallelFor(n * c, plane =>
+            Parallelism.For(n * c, plane =>
             {
                 var dxs = dx.Span.Slice(plane * h * w, h * w);
                 var g = dy.ReadOnlySpan.Slice(plane * oh * ow, oh * ow);
@@ -76,7 +77,7 @@ public static partial class Ops
         var (n, c, h, w, oh, ow) = PoolGeometry("max_pool2d", x, kernel, stride, padding);
         var y = Tensors.Empty<T>(n, c, oh, ow);
         var argmax = new int[n * c * oh * ow]; // index within the input plane
-        ParallelFor(n * c, plane =>
+        Parallelism.For(n * c, plane =>
         {
             var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
             var ys = y.Span.Slice(plane * oh * ow, oh * ow);
@@ -103,7 +104,7 @@ public static partial class Ops
         return Graph.Record(y, "max_pool2d", [x], dy =>
         {
             var dx = Tensors.Zeros<T>(x.ShapeArray);
-            ParallelFor(n * c, plane =>
+            Parallelism.For(n * c, plane =>
             {
                 var dxs = dx.Span.Slice(plane * h * w, h * w);
                 var g = dy.ReadOnlySpan.Slice(plane * oh * ow, oh * ow);
@@ -125,7 +126,7 @@ public static partial class Ops
         for (int i = 0; i < outH; i++) rows[i] = (i * h / outH, ((i + 1) * h + outH - 1) / outH);
         for (int j = 0; j < outW; j++) cols[j] = (j * w / outW, ((j + 1) * w + outW - 1) / outW);
         var y = Tensors.Empty<T>(n, c, outH, outW);
-        ParallelFor(n * c, plane =>
+        Parallelism.For(n * c, plane =>
         {
             var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
             var ys = y.Span.Slice(plane * outH * outW, outH * outW);
@@ -141,7 +142,7 @@ public static partial class Ops
         return Graph.Record(y, "adaptive_avg_pool2d", [x], dy =>
         {
             var dx = Tensors.Zeros<T>(x.ShapeArray);
-            ParallelFor(n * c, plane =>
+            Parallelism.For(n * c, plane =>
             {
                 var dxs = dx.Span.Slice(plane * h * w, h * w);
                 var g = dy.ReadOnlySpan.Slice(plane * outH * outW, outH * outW);
