@@ -1,5 +1,4 @@
 using System.Numerics;
-using NasPS.Compute.Kernels;
 
 namespace NasPS.Compute;
 
