@@ -44,16 +44,20 @@ for (int r = 0; r < (forwardOnly ? 0 : repeats); r++)
 // Forward only (no grad, train mode as the proxies run it).
 // Wall time and process CPU time (all threads): the machine may be shared, CPU time is the steadier measure of work.
 var times = new List<(double Wall, double Cpu)>();
+long forwardPeak = 0;
 for (int r = 0; r < repeats + 1; r++)
 {
+    BufferPool.ResetPeak();
+    long rentedBefore = BufferPool.RentedBytes;
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var sw = Stopwatch.StartNew();
     using (var scope = Tensors.NewScope())
     using (Tensors.NoGrad())
         net.Forward(input);
     sw.Stop();
+    forwardPeak = BufferPool.PeakRentedBytes - rentedBefore;
     if (r > 0) times.Add((sw.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds));
 }
 var wall = times.Select(t => t.Wall).Order().ToList();
 var cpus = times.Select(t => t.Cpu).Order().ToList();
-Console.WriteLine($"nasps forward (no grad): wall median {wall[wall.Count / 2]:F1} ms (min {wall[0]:F1}), cpu median {cpus[cpus.Count / 2]:F1} ms (min {cpus[0]:F1}) over {times.Count} runs");
+Console.WriteLine($"nasps forward (no grad): wall median {wall[wall.Count / 2]:F1} ms (min {wall[0]:F1}), cpu median {cpus[cpus.Count / 2]:F1} ms (min {cpus[0]:F1}) over {times.Count} runs, peak working {forwardPeak / 1048576.0:F1} MiB");
