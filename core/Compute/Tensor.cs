@@ -55,8 +55,18 @@ public sealed class Tensor<T> : IDisposable where T : unmanaged, IFloatingPointI
 
     public bool IsLeaf => Node is null;
 
-    /// <summary>The accumulated gradient of a leaf after <see cref="Backward"/>; null before.</summary>
+    /// <summary>The accumulated gradient after <see cref="Backward"/> (leaves, and tensors marked with <see cref="RetainGrad"/>); null before.</summary>
     public Tensor<T>? Grad { get; internal set; }
+
+    /// <summary>Asks <see cref="Backward"/> to keep this non-leaf tensor's gradient in <see cref="Grad"/> (PyTorch's
+    /// retain_grad), e.g. for activation-gradient metrics. Leaves always keep theirs.</summary>
+    public Tensor<T> RetainGrad()
+    {
+        RetainsGrad = true;
+        return this;
+    }
+
+    internal bool RetainsGrad { get; private set; }
 
     /// <summary>Name of the operation that produced this tensor (for error messages and debugging); null for leaves.</summary>
     public string? OpName => Node?.OpName;

@@ -11,6 +11,8 @@ public delegate void ForwardHook<T>(Module<T> module, Tensor<T> input, Tensor<T>
 /// A network building block in the shape of PyTorch's nn.Module: named child modules, parameters and buffers
 /// (state names are dotted paths, e.g. cells.0.layers.3.op.1.weight), train/eval mode and forward hooks.
 /// Parameters are GC-owned leaves that require grad; their gradients persist across passes until <see cref="ZeroGrad"/>.
+/// A module instance is used by one thread at a time (BN updates its running statistics in place); score networks
+/// in parallel with one instance per thread.
 /// </summary>
 public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {

@@ -29,7 +29,7 @@ internal static class BackwardEngine
 
         if (root.IsLeaf)
         {
-            AccumulateIntoLeaf(root, seed);
+            Accumulate(root, seed);
             seed.Dispose();
             return;
         }
@@ -39,6 +39,7 @@ internal static class BackwardEngine
         foreach (var t in TopologicalOrder(root))
         {
             if (!pending.Remove(t, out var g)) continue;
+            if (t.RetainsGrad) Accumulate(t, g);
             var node = t.Node!;
             var grads = node.Backward(g);
             if (grads.Length != node.Inputs.Length) throw new InvalidOperationException($"Internal error: {node.OpName} backward returned {grads.Length} gradients for {node.Inputs.Length} inputs.");
@@ -53,7 +54,7 @@ internal static class BackwardEngine
                 bool sharesOutputGrad = ReferenceEquals(gi.Storage, g.Storage);
                 if (input.IsLeaf)
                 {
-                    AccumulateIntoLeaf(input, gi);
+                    Accumulate(input, gi);
                     if (!sharesOutputGrad) gi.Dispose();
                 }
                 else if (pending.TryGetValue(input, out var acc))
@@ -77,17 +78,18 @@ internal static class BackwardEngine
         foreach (var leftover in pending.Values) leftover.Dispose();
     }
 
-    private static void AccumulateIntoLeaf<T>(Tensor<T> leaf, Tensor<T> g) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Adds g into t.Grad, creating it on first use.</summary>
+    private static void Accumulate<T>(Tensor<T> t, Tensor<T> g) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (leaf.Grad is { } existing)
+        if (t.Grad is { } existing)
         {
             TensorPrimitives.Add(existing.ReadOnlySpan, g.ReadOnlySpan, existing.Span);
             return;
         }
-        // A leaf's gradient lives as long as the leaf: same owner (a parameter's is GC-owned and reused across passes).
-        var grad = Tensors.EmptyIn<T>(leaf.Storage.Owner, leaf.ShapeArray);
+        // A gradient lives as long as its tensor: same owner (a parameter's is GC-owned and reused across passes).
+        var grad = Tensors.EmptyIn<T>(t.Storage.Owner, t.ShapeArray);
         g.ReadOnlySpan.CopyTo(grad.Span);
-        leaf.Grad = grad;
+        t.Grad = grad;
     }
 
     /// <summary>Every non-leaf tensor reachable from <paramref name="root"/>, each before all tensors it was computed from.</summary>

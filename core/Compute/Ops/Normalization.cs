@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using NasPS.Compute.Autograd;
+using NasPS.Compute.Kernels;
 
 namespace NasPS.Compute;
 
@@ -34,7 +35,7 @@ public static partial class Ops
         var invStd = new T[c];
         var y = Tensors.Empty<T>(x.ShapeArray);
         T epsT = Cast<T>(eps), mom = Cast<T>(momentum);
-        ParallelFor(c, ch =>
+        Parallelism.For(c, ch =>
         {
             var xs = x.ReadOnlySpan;
             T mu, variance;
@@ -44,7 +45,7 @@ public static partial class Ops
                 for (int i = 0; i < n; i++) sum += TensorPrimitives.Sum(xs.Slice((i * c + ch) * hw, hw));
                 mu = sum / T.CreateTruncating(m);
                 T sq = T.Zero;
-                for (int i = 0; i < n; i++) sq += SumOfSquaredDeviations(xs.Slice((i * c + ch) * hw, hw), mu);
+                for (int i = 0; i < n; i++) sq += ChannelMath.SumSquaredDeviations(xs.Slice((i * c + ch) * hw, hw), mu);
                 variance = sq / T.CreateTruncating(m);
                 if (runningMean is not null)
                 {
@@ -79,7 +80,7 @@ public static partial class Ops
             Tensor<T>? dx = x.RequiresGrad ? Tensors.Empty<T>(x.ShapeArray) : null;
             Tensor<T>? dWeight = weight is { RequiresGrad: true } ? Tensors.Empty<T>(c) : null;
             Tensor<T>? dBias = bias is { RequiresGrad: true } ? Tensors.Empty<T>(c) : null;
-            ParallelFor(c, ch =>
+            Parallelism.For(c, ch =>
             {
                 var xs = x.ReadOnlySpan;
                 var g = dy.ReadOnlySpan;
@@ -91,7 +92,7 @@ public static partial class Ops
                     int o = (i * c + ch) * hw;
                     var gs = g.Slice(o, hw);
                     sumDy += TensorPrimitives.Sum(gs);
-                    sumDyXhat += (TensorPrimitives.Dot(gs, xs.Slice(o, hw)) - mu * TensorPrimitives.Sum(gs)) * inv;
+                    sumDyXhat += ChannelMath.CentredDot(xs.Slice(o, hw), mu, gs) * inv;
                 }
                 if (dWeight is not null) dWeight.Span[ch] = sumDyXhat;
                 if (dBias is not null) dBias.Span[ch] = sumDy;
@@ -107,11 +108,7 @@ public static partial class Ops
                     for (int i = 0; i < n; i++)
                     {
                         int o = (i * c + ch) * hw;
-                        for (int j = 0; j < hw; j++)
-                        {
-                            T xhat = (xs[o + j] - mu) * inv;
-                            dxs[o + j] = k * (g[o + j] - meanDy - xhat * meanDyXhat);
-                        }
+                        ChannelMath.NormalizationBackward(xs.Slice(o, hw), g.Slice(o, hw), dxs.Slice(o, hw), mu, inv, k, meanDy, meanDyXhat);
                     }
                 }
                 else
@@ -126,17 +123,6 @@ public static partial class Ops
             });
             return [dx, .. (weight is null ? Array.Empty<Tensor<T>?>() : [dWeight]), .. (bias is null ? Array.Empty<Tensor<T>?>() : [dBias])];
         });
-    }
-
-    private static T SumOfSquaredDeviations<T>(ReadOnlySpan<T> xs, T mu) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T s = T.Zero;
-        foreach (var v in xs)
-        {
-            T d = v - mu;
-            s += d * d;
-        }
-        return s;
     }
 
     /// <summary>Layer normalisation over the last <paramref name="normalizedDims"/> dimensions (biased variance),
@@ -156,11 +142,11 @@ public static partial class Ops
         var invStd = new T[rows];
         var y = Tensors.Empty<T>(x.ShapeArray);
         T epsT = Cast<T>(eps), dT = T.CreateTruncating(d);
-        ParallelFor(rows, r =>
+        Parallelism.For(rows, r =>
         {
             var xs = x.ReadOnlySpan.Slice(r * d, d);
             T mu = TensorPrimitives.Sum(xs) / dT;
-            T inv = T.One / T.Sqrt(SumOfSquaredDeviations(xs, mu) / dT + epsT);
+            T inv = T.One / T.Sqrt(ChannelMath.SumSquaredDeviations(xs, mu) / dT + epsT);
             mean[r] = mu;
             invStd[r] = inv;
             var ys = y.Span.Slice(r * d, d);
@@ -190,7 +176,7 @@ public static partial class Ops
                 }
             }
             if (dx is not null)
-                ParallelFor(rows, r =>
+                Parallelism.For(rows, r =>
                 {
                     var xs = x.ReadOnlySpan.Slice(r * d, d);
                     var g = dy.ReadOnlySpan.Slice(r * d, d);

@@ -1,5 +1,4 @@
 using System.Numerics;
-using NasPS.Compute.Kernels;
 
 namespace NasPS.Compute;
 
@@ -10,18 +9,5 @@ namespace NasPS.Compute;
 /// </summary>
 public static partial class Ops
 {
-    /// <summary>Runs <paramref name="body"/> for 0..count-1 on up to <see cref="Parallelism.Degree"/> threads.
-    /// Callers give each index its own output, so results never depend on the thread count.</summary>
-    internal static void ParallelFor(int count, Action<int> body)
-    {
-        int degree = Math.Min(Parallelism.Degree, count);
-        if (degree <= 1)
-        {
-            for (int i = 0; i < count; i++) body(i);
-            return;
-        }
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = degree }, body);
-    }
-
     private static T Cast<T>(double v) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(v);
 }

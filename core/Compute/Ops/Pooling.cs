@@ -1,5 +1,6 @@
 using System.Numerics;
 using NasPS.Compute.Autograd;
+using NasPS.Compute.Kernels;
 
 namespace NasPS.Compute;
 
@@ -25,48 +26,80 @@ public static partial class Ops
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (n, c, h, w, oh, ow) = PoolGeometry("avg_pool2d", x, kernel, stride, padding);
-        var y = Tensors.Empty<T>(n, c, oh, ow);
-        // Window bounds and divisor per output position, shared by every plane and by the backward pass.
-        var windows = new (int H0, int H1, int W0, int W1, T Divisor)[oh * ow];
+        // Window extents clipped to the image, and each output's divisor; shared by every plane and the backward pass.
+        var rows = PoolWindows(h, oh, kernel, stride, padding);
+        var cols = PoolWindows(w, ow, kernel, stride, padding);
+        var divisors = new T[oh * ow];
         for (int i = 0; i < oh; i++)
         for (int j = 0; j < ow; j++)
+            divisors[i * ow + j] = T.CreateTruncating(countIncludePad
+                ? rows[i].PaddedSize * cols[j].PaddedSize
+                : (rows[i].End - rows[i].Start) * (cols[j].End - cols[j].Start));
+
+        var y = Tensors.Empty<T>(n, c, oh, ow);
+        // Separable: sum each input row over the column windows, then those sums over the row windows.
+        Parallelism.For(n * c, plane =>
         {
-            int h0 = i * stride - padding, w0 = j * stride - padding;
-            int h1 = Math.Min(h0 + kernel, h + padding), w1 = Math.Min(w0 + kernel, w + padding);
-            int padded = (h1 - h0) * (w1 - w0);
-            h0 = Math.Max(h0, 0); w0 = Math.Max(w0, 0); h1 = Math.Min(h1, h); w1 = Math.Min(w1, w);
-            windows[i * ow + j] = (h0, h1, w0, w1, T.CreateTruncating(countIncludePad ? padded : (h1 - h0) * (w1 - w0)));
-        }
-        ParallelFor(n * c, plane =>
-        {
+            var rowSums = System.Buffers.ArrayPool<T>.Shared.Rent(h * ow);
             var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
-            var ys = y.Span.Slice(plane * oh * ow, oh * ow);
-            for (int o = 0; o < ys.Length; o++)
+            for (int a = 0; a < h; a++)
+            for (int j = 0; j < ow; j++)
             {
-                var (h0, h1, w0, w1, div) = windows[o];
                 T sum = T.Zero;
-                for (int a = h0; a < h1; a++)
-                for (int b = w0; b < w1; b++) sum += xs[a * w + b];
-                ys[o] = sum / div;
+                for (int b = cols[j].Start; b < cols[j].End; b++) sum += xs[a * w + b];
+                rowSums[a * ow + j] = sum;
             }
+            var ys = y.Span.Slice(plane * oh * ow, oh * ow);
+            for (int i = 0; i < oh; i++)
+            for (int j = 0; j < ow; j++)
+            {
+                T sum = T.Zero;
+                for (int a = rows[i].Start; a < rows[i].End; a++) sum += rowSums[a * ow + j];
+                ys[i * ow + j] = sum / divisors[i * ow + j];
+            }
+            System.Buffers.ArrayPool<T>.Shared.Return(rowSums);
         });
         return Graph.Record(y, "avg_pool2d", [x], dy =>
         {
-            var dx = Tensors.Zeros<T>(x.ShapeArray);
-            ParallelFor(n * c, plane =>
+            var dx = Tensors.Empty<T>(x.ShapeArray);
+            Parallelism.For(n * c, plane =>
             {
-                var dxs = dx.Span.Slice(plane * h * w, h * w);
+                // Transpose of the forward: spread each share over its row window, then over its column window.
+                var rowShares = System.Buffers.ArrayPool<T>.Shared.Rent(h * ow);
+                Array.Clear(rowShares, 0, h * ow);
                 var g = dy.ReadOnlySpan.Slice(plane * oh * ow, oh * ow);
-                for (int o = 0; o < g.Length; o++)
+                for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++)
                 {
-                    var (h0, h1, w0, w1, div) = windows[o];
-                    T share = g[o] / div;
-                    for (int a = h0; a < h1; a++)
-                    for (int b = w0; b < w1; b++) dxs[a * w + b] += share;
+                    T share = g[i * ow + j] / divisors[i * ow + j];
+                    for (int a = rows[i].Start; a < rows[i].End; a++) rowShares[a * ow + j] += share;
                 }
+                var dxs = dx.Span.Slice(plane * h * w, h * w);
+                dxs.Clear();
+                for (int a = 0; a < h; a++)
+                for (int j = 0; j < ow; j++)
+                {
+                    T share = rowShares[a * ow + j];
+                    for (int b = cols[j].Start; b < cols[j].End; b++) dxs[a * w + b] += share;
+                }
+                System.Buffers.ArrayPool<T>.Shared.Return(rowShares);
             });
             return [dx];
         });
+    }
+
+    /// <summary>Per output index along one axis: the input range [Start, End) inside the image and the window size
+    /// counting padding (clipped at the padded border, as PyTorch does).</summary>
+    private static (int Start, int End, int PaddedSize)[] PoolWindows(int size, int outSize, int kernel, int stride, int padding)
+    {
+        var windows = new (int, int, int)[outSize];
+        for (int i = 0; i < outSize; i++)
+        {
+            int start = i * stride - padding;
+            int end = Math.Min(start + kernel, size + padding);
+            windows[i] = (Math.Max(start, 0), Math.Min(end, size), end - start);
+        }
+        return windows;
     }
 
     /// <summary>Max pooling (floor mode, implicit −∞ padding). Ties go to the first maximum in row-major window order,
@@ -76,7 +109,7 @@ public static partial class Ops
         var (n, c, h, w, oh, ow) = PoolGeometry("max_pool2d", x, kernel, stride, padding);
         var y = Tensors.Empty<T>(n, c, oh, ow);
         var argmax = new int[n * c * oh * ow]; // index within the input plane
-        ParallelFor(n * c, plane =>
+        Parallelism.For(n * c, plane =>
         {
             var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
             var ys = y.Span.Slice(plane * oh * ow, oh * ow);
@@ -103,7 +136,7 @@ public static partial class Ops
         return Graph.Record(y, "max_pool2d", [x], dy =>
         {
             var dx = Tensors.Zeros<T>(x.ShapeArray);
-            ParallelFor(n * c, plane =>
+            Parallelism.For(n * c, plane =>
             {
                 var dxs = dx.Span.Slice(plane * h * w, h * w);
                 var g = dy.ReadOnlySpan.Slice(plane * oh * ow, oh * ow);
@@ -125,7 +158,7 @@ public static partial class Ops
         for (int i = 0; i < outH; i++) rows[i] = (i * h / outH, ((i + 1) * h + outH - 1) / outH);
         for (int j = 0; j < outW; j++) cols[j] = (j * w / outW, ((j + 1) * w + outW - 1) / outW);
         var y = Tensors.Empty<T>(n, c, outH, outW);
-        ParallelFor(n * c, plane =>
+        Parallelism.For(n * c, plane =>
         {
             var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
             var ys = y.Span.Slice(plane * outH * outW, outH * outW);
@@ -141,7 +174,7 @@ public static partial class Ops
         return Graph.Record(y, "adaptive_avg_pool2d", [x], dy =>
         {
             var dx = Tensors.Zeros<T>(x.ShapeArray);
-            ParallelFor(n * c, plane =>
+            Parallelism.For(n * c, plane =>
             {
                 var dxs = dx.Span.Slice(plane * h * w, h * w);
                 var g = dy.ReadOnlySpan.Slice(plane * outH * outW, outH * outW);

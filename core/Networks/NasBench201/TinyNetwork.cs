@@ -24,7 +24,9 @@ public sealed class TinyNetwork<T> : Module<T> where T : unmanaged, IFloatingPoi
     /// weights at zero, for a network whose weights will be loaded.</param>
     /// <param name="channels">C, the stage-1 width (16 in the benchmark).</param>
     /// <param name="cellsPerStage">N (5 in the benchmark).</param>
-    public TinyNetwork(Nb201Genome genome, int classes, Rng? rng, int channels = 16, int cellsPerStage = 5)
+    /// <param name="cellOps">How the cells' convolution edges are built; null = the official network. See
+    /// <see cref="Nb201CellOptions.ZeroCostNas"/> for the variant of spec §1.6.</param>
+    public TinyNetwork(Nb201Genome genome, int classes, Rng? rng, int channels = 16, int cellsPerStage = 5, Nb201CellOptions? cellOps = null)
     {
         ArgumentNullException.ThrowIfNull(genome);
         if (classes <= 0 || channels <= 0 || cellsPerStage <= 0)
@@ -45,7 +47,7 @@ public sealed class TinyNetwork<T> : Module<T> where T : unmanaged, IFloatingPoi
                 _cells.Add(new ResNetBasicBlock<T>(c, 2 * c));
                 c *= 2;
             }
-            for (int i = 0; i < cellsPerStage; i++) _cells.Add(new InferCell<T>(genome, c));
+            for (int i = 0; i < cellsPerStage; i++) _cells.Add(new InferCell<T>(genome, c, cellOps ?? Nb201CellOptions.Official));
         }
         RegisterModule("cells", _cells);
 
@@ -79,10 +81,10 @@ public sealed class InferCell<T> : Module<T> where T : unmanaged, IFloatingPoint
 {
     private readonly ModuleList<T> _layers;
 
-    public InferCell(Nb201Genome genome, int channels)
+    public InferCell(Nb201Genome genome, int channels, Nb201CellOptions options)
     {
         _layers = RegisterModule("layers", new ModuleList<T>());
-        foreach (var op in genome.Ops) _layers.Add(Nb201Ops.Create<T>(op, channels));
+        foreach (var op in genome.Ops) _layers.Add(Nb201Ops.Create<T>(op, channels, options));
     }
 
     protected override Tensor<T> ForwardCore(Tensor<T> input)
@@ -103,15 +105,28 @@ public sealed class InferCell<T> : Module<T> where T : unmanaged, IFloatingPoint
     }
 }
 
+/// <summary>How the convolution edges of the cells are built.</summary>
+/// <param name="ConvBias">Cell convolutions carry a bias.</param>
+/// <param name="BatchNormAffine">Cell BNs have γ and β.</param>
+/// <param name="BatchNormTracksRunningStats">Cell BNs keep running statistics (otherwise they always use batch statistics).</param>
+public sealed record Nb201CellOptions(bool ConvBias, bool BatchNormAffine, bool BatchNormTracksRunningStats)
+{
+    /// <summary>The benchmark network: no conv bias, affine BNs with running statistics.</summary>
+    public static readonly Nb201CellOptions Official = new(false, true, true);
+
+    /// <summary>SamsungLabs/zero-cost-nas's copy (spec §1.6): cell convs with bias, cell BNs non-affine with batch statistics only.</summary>
+    public static readonly Nb201CellOptions ZeroCostNas = new(true, false, false);
+}
+
 /// <summary>Creates the module of one NAS-Bench-201 edge operation (stride 1, C → C).</summary>
 public static class Nb201Ops
 {
-    public static Module<T> Create<T>(Nb201Op op, int channels) where T : unmanaged, IFloatingPointIeee754<T> => op switch
+    public static Module<T> Create<T>(Nb201Op op, int channels, Nb201CellOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T> => op switch
     {
         Nb201Op.None => new Zero<T>(),
         Nb201Op.SkipConnect => new Identity<T>(),
-        Nb201Op.Conv1x1 => new ReLUConvBN<T>(channels, channels, 1, 1, 0),
-        Nb201Op.Conv3x3 => new ReLUConvBN<T>(channels, channels, 3, 1, 1),
+        Nb201Op.Conv1x1 => new ReLUConvBN<T>(channels, channels, 1, 1, 0, options ?? Nb201CellOptions.Official),
+        Nb201Op.Conv3x3 => new ReLUConvBN<T>(channels, channels, 3, 1, 1, options ?? Nb201CellOptions.Official),
         Nb201Op.AvgPool3x3 => new Pooling<T>(),
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown NAS-Bench-201 operation."),
     };
@@ -122,12 +137,13 @@ public sealed class ReLUConvBN<T> : Module<T> where T : unmanaged, IFloatingPoin
 {
     private readonly Sequential<T> _op;
 
-    public ReLUConvBN(int inChannels, int outChannels, int kernel, int stride, int padding)
+    public ReLUConvBN(int inChannels, int outChannels, int kernel, int stride, int padding, Nb201CellOptions? options = null)
     {
+        var o = options ?? Nb201CellOptions.Official;
         _op = RegisterModule("op", new Sequential<T>(
             new ReLU<T>(),
-            new Conv2d<T>(inChannels, outChannels, kernel, stride, padding, bias: false),
-            new BatchNorm2d<T>(outChannels)));
+            new Conv2d<T>(inChannels, outChannels, kernel, stride, padding, bias: o.ConvBias),
+            new BatchNorm2d<T>(outChannels, affine: o.BatchNormAffine, trackRunningStats: o.BatchNormTracksRunningStats)));
     }
 
     protected override Tensor<T> ForwardCore(Tensor<T> input) => _op.Forward(input);

@@ -96,3 +96,20 @@ public class AutogradTests
         Assert.Equal(16f, w.Grad!.Span[4]); // centre tap sees every pixel
     }
 }
+
+public class RetainGradTests
+{
+    [Fact]
+    public void ARetainedIntermediateGradientIsKept()
+    {
+        using var scope = Tensors.NewScope();
+        var x = Tensors.FromArray<double>([1, -2, 3], 3);
+        x.RequiresGrad = true;
+        var h = Ops.Scale(x, 2.0).RetainGrad();
+        var unretained = Ops.Mul(h, h);
+        Ops.Sum(unretained).Backward(); // d/dh Σh² = 2h
+        Assert.Equal([4.0, -8.0, 12.0], h.Grad!.ToArray());
+        Assert.Null(unretained.Grad);
+        Assert.Equal([8.0, -16.0, 24.0], x.Grad!.ToArray());
+    }
+}

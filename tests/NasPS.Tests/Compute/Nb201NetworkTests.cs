@@ -133,6 +133,22 @@ public class Nb201NetworkTests
     }
 
     [Fact]
+    public void TheZeroCostNasVariantChangesOnlyTheCellConvolutions()
+    {
+        var genome = Genome(AllConv3x3);
+        var official = TinyNetwork<float>.ForDataset(genome, Dataset.Cifar10, rng: null);
+        var variant = new TinyNetwork<float>(genome, 10, rng: null, cellOps: Nb201CellOptions.ZeroCostNas);
+        // Per cell conv edge: + c conv bias, − 2c BN γ/β; 6 edges × 5 cells at c = 16, 32, 64.
+        Assert.Equal(official.ParameterCount() - 6 * 5 * (16 + 32 + 64), variant.ParameterCount());
+        var names = variant.StateEntries().Select(e => e.Name).ToHashSet();
+        Assert.Contains("cells.0.layers.0.op.1.bias", names);
+        Assert.DoesNotContain("cells.0.layers.0.op.2.weight", names);
+        Assert.DoesNotContain("cells.0.layers.0.op.2.running_mean", names);
+        Assert.Contains("cells.5.conv_a.op.2.running_mean", names); // reduction blocks unchanged
+        Assert.Contains("stem.1.weight", names);
+    }
+
+    [Fact]
     public void StrictLoadingNamesTheFileAndTheTensor()
     {
         var dir = Directory.CreateTempSubdirectory("nasps-engine-");
