@@ -5,9 +5,11 @@ using System.Numerics.Tensors;
 namespace NasPS.Compute.Kernels;
 
 /// <summary>
-/// Conv2d routes. Dense and grouped convolutions are GEMMs per image and group: Y = W·col(x) (a 1×1 stride-1
-/// unpadded convolution uses x itself as the column matrix), dcol = Wᵀ·dY scattered back by col2im, and
-/// dW = Σ dY·col(x)ᵀ over the batch in fixed chunks of images, in order. Depthwise convolutions run directly.
+/// Conv2d routes. Dense and grouped convolutions are GEMMs per group: forward Y = W·col(x), as an implicit GEMM over
+/// same-padded images (see SamePadded) or with im2col packed straight into GEMM panels; backward input as the forward
+/// convolution with flipped kernels (stride 1) or dcol = Wᵀ·dY scattered back by col2im; backward weight as dot
+/// products along the pixels, dW = Σ dY·col(x)ᵀ, over the batch in shape-fixed chunks, in order. Depthwise
+/// convolutions run directly.
 /// Work is split over images (or, for a single image, inside the GEMM); either way every output element is the
 /// same sequence of operations, so results do not depend on <see cref="Parallelism.Degree"/>.
 /// </summary>
@@ -16,10 +18,6 @@ internal static unsafe class ConvCore<TL, TV, T>
     where TV : unmanaged
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Columns (output pixels of the batch) gathered per backward-weight GEMM: long enough to amortise
-    /// the C tile traffic, short enough for the column buffer to stay small.</summary>
-    private const int WeightGradientColumns = 2048;
-
     private static bool IsPointwise(in Conv2dShape s) =>
         s.KH == 1 && s.KW == 1 && s.StrideH == 1 && s.StrideW == 1 && s.PadH == 0 && s.PadW == 0;
 
@@ -42,70 +40,68 @@ internal static unsafe class ConvCore<TL, TV, T>
         T* packedW = Scratch<T>.PackA(groupLength * s.Groups);
         for (int g = 0; g < s.Groups; g++)
             GemmCore<TL, TV, T>.PackA(false, coutG, kred, w + (long)g * coutG * kred, kred, packedW + g * groupLength);
-        int[] rowOffsets = IsShifted(s) ? ShiftedRowOffsets(s) : [];
+        nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y;
+        if (!SamePadded.Applies(s))
+        {
+            ForEachImage(s.N, (n, parallelGemm) => ForwardImage((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm));
+            return;
+        }
+        var layout = new SamePadded(s, ImagesPerChunk(s, SamePadded.ImageSpan(s)));
+        int[] rowOffsets = layout.RowOffsets(s);
         fixed (int* offsets = rowOffsets)
         {
-            nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, po = (nint)offsets;
-            ForEachImage(s.N, (n, parallelGemm) =>
-                ForwardImage((T*)px, (T*)pw, groupLength, (int*)po, (T*)pb, (T*)py, s, n, parallelGemm));
+            nint po = (nint)offsets;
+            int chunks = (s.N + layout.Images - 1) / layout.Images;
+            ForEachImage(chunks, (chunk, parallelGemm) =>
+                ForwardChunk((T*)px, (T*)pw, groupLength, (int*)po, (T*)pb, (T*)py, s, layout, chunk * layout.Images, parallelGemm));
         }
     }
 
-    /// <summary>Stride-1 convolutions (other than the unpadded 1×1) run as an implicit GEMM over the zero-padded image:
-    /// with output pixels numbered i·Wp + j over the padded width Wp, tap (ci, kh, kw) reads the padded plane of ci
-    /// shifted by kh·dh·Wp + kw·dw, a contiguous row. No im2col; the Wp − OutW extra columns per row are dropped.</summary>
-    private static bool IsShifted(in Conv2dShape s) => s.StrideH == 1 && s.StrideW == 1 && !IsPointwise(s);
+    /// <summary>Images per chunk of a same-padded convolution: about <see cref="ChunkPixels"/> reduction columns,
+    /// fixed by the shape alone.</summary>
+    private static int ImagesPerChunk(in Conv2dShape s, int span) => Math.Clamp(ChunkPixels / span, 1, s.N);
 
-    private static int[] ShiftedRowOffsets(in Conv2dShape s)
+    private const int ChunkPixels = 1024;
+
+    /// <summary>Implicit GEMM over a chunk of same-padded images: Y_g[coutG × virtual pixels] = W_g · shifted rows.</summary>
+    private static void ForwardChunk(T* x, T* packedW, long groupLength, int* rowOffsets, T* bias, T* y, in Conv2dShape s,
+        SamePadded layout, int n0, bool parallelGemm)
     {
-        int wp = s.W + 2 * s.PadW, plane = (s.H + 2 * s.PadH) * wp;
-        var offsets = new int[ReductionLength(s)];
-        int row = 0;
-        for (int ci = 0; ci < s.CinPerGroup; ci++)
-        for (int kh = 0; kh < s.KH; kh++)
-        for (int kw = 0; kw < s.KW; kw++)
-            offsets[row++] = ci * plane + kh * s.DilationH * wp + kw * s.DilationW;
-        return offsets;
+        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup;
+        int count = Math.Min(layout.Images, s.N - n0), virtualPixels = count * layout.ImageStride;
+        T* padded = Scratch<T>.Columns(layout.Length);
+        T* virtualOutput = Scratch<T>.Gather((long)coutG * virtualPixels);
+        for (int g = 0; g < s.Groups; g++)
+        {
+            for (int b = 0; b < count; b++) layout.Fill(x, s, g, n0 + b, b, padded, clear: b == 0);
+            GemmCore<TL, TV, T>.Compute(coutG, virtualPixels, kred, T.One, packedW + g * groupLength,
+                OperandB<T>.InPlace(padded, rowOffsets), T.Zero, virtualOutput, virtualPixels, parallelGemm);
+            for (int b = 0; b < count; b++)
+            for (int co = 0; co < coutG; co++)
+            {
+                T* output = y + ((long)(n0 + b) * s.Cout + (long)g * coutG + co) * pixels;
+                T* source = virtualOutput + (long)co * virtualPixels + (long)b * layout.ImageStride;
+                for (int i = 0; i < s.OutH; i++)
+                {
+                    var row = new ReadOnlySpan<T>(source + (long)i * layout.RowWidth, s.OutW);
+                    var target = new Span<T>(output + (long)i * s.OutW, s.OutW);
+                    if (bias != null) TensorPrimitives.Add(row, bias[g * coutG + co], target);
+                    else row.CopyTo(target);
+                }
+            }
+        }
     }
 
-    private static void ForwardImage(T* x, T* packedW, long groupLength, int* rowOffsets, T* bias, T* y, in Conv2dShape s,
-        int n, bool parallelGemm)
+    /// <summary>Other convolutions, one image at a time: Y_g = W_g · col(x) with im2col packed straight into GEMM
+    /// panels (an unpadded 1×1 stride-1 convolution packs x itself).</summary>
+    private static void ForwardImage(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, int n, bool parallelGemm)
     {
         int pixels = s.OutH * s.OutW, kred = ReductionLength(s), cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
-        bool shifted = IsShifted(s);
-        int wp = s.W + 2 * s.PadW, paddedPlane = (s.H + 2 * s.PadH) * wp, virtualPixels = s.OutH * wp;
-        T* padded = null, virtualOutput = null, packedColumns = null;
-        if (shifted)
-        {
-            long paddedLength = (long)cinG * paddedPlane + wp + GemmCore<TL, TV, T>.NR;
-            padded = Scratch<T>.Columns(paddedLength);
-            new Span<T>(padded + (long)cinG * paddedPlane, wp + GemmCore<TL, TV, T>.NR).Clear();
-            virtualOutput = Scratch<T>.Gather((long)coutG * virtualPixels);
-        }
-        else
-        {
-            packedColumns = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(kred, pixels));
-        }
+        T* packedColumns = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(kred, pixels));
         for (int g = 0; g < s.Groups; g++)
         {
             T* image = x + ((long)n * s.Cin + (long)g * cinG) * s.H * s.W;
             T* output = y + ((long)n * s.Cout + (long)g * coutG) * pixels;
-            T* groupW = packedW + g * groupLength;
-            if (shifted)
-            {
-                PadImage(image, s, padded, paddedPlane);
-                GemmCore<TL, TV, T>.Compute(coutG, virtualPixels, kred, T.One, groupW, OperandB<T>.InPlace(padded, rowOffsets),
-                    T.Zero, virtualOutput, virtualPixels, parallelGemm);
-                for (int co = 0; co < coutG; co++)
-                for (int i = 0; i < s.OutH; i++)
-                {
-                    var source = new ReadOnlySpan<T>(virtualOutput + (long)co * virtualPixels + (long)i * wp, s.OutW);
-                    var target = new Span<T>(output + (long)co * pixels + (long)i * s.OutW, s.OutW);
-                    if (bias != null) TensorPrimitives.Add(source, bias[g * coutG + co], target);
-                    else source.CopyTo(target);
-                }
-                continue;
-            }
             T beta = T.Zero;
             if (bias != null)
             {
@@ -115,28 +111,66 @@ internal static unsafe class ConvCore<TL, TV, T>
             }
             if (IsPointwise(s)) GemmCore<TL, TV, T>.PackB(false, kred, pixels, image, pixels, packedColumns);
             else PackColumns(image, s, packedColumns);
-            GemmCore<TL, TV, T>.Compute(coutG, pixels, kred, T.One, groupW, OperandB<T>.Packed(packedColumns), beta, output, pixels, parallelGemm);
+            GemmCore<TL, TV, T>.Compute(coutG, pixels, kred, T.One, packedW + g * groupLength, OperandB<T>.Packed(packedColumns),
+                beta, output, pixels, parallelGemm);
         }
     }
 
-    /// <summary>One image and group, zero-padded: channel ci becomes the (H + 2·PadH) × (W + 2·PadW) plane at
-    /// ci·<paramref name="channelStride"/>. The caller provides the zeroed slack past the planes that the implicit GEMM over-reads.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PadImage(T* image, in Conv2dShape s, T* padded, long channelStride)
+    /// <summary>
+    /// 'Same' stride-1 convolutions (2·pad = dilation·(k − 1) in both dimensions, output size = input size, other than
+    /// 1×1) run as an implicit GEMM over a chunk of images laid out with shared zero padding: rows RowWidth = W + PadW
+    /// wide (a row's PadW trailing zeros are also the next row's leading pad), images ImageStride = (H + PadH)·RowWidth
+    /// apart (PadH zero rows between images), channels ChannelStride apart. Numbering output pixels
+    /// v = b·ImageStride + i·RowWidth + j, tap (ci, kh, kw) of every pixel reads the buffer at
+    /// ci·ChannelStride + kh·dh·RowWidth + kw·dw + v: one contiguous row per tap, read in place (no im2col).
+    /// The positions with j ≥ W or i ≥ H are computed and dropped.
+    /// </summary>
+    private readonly struct SamePadded
     {
-        int wp = s.W + 2 * s.PadW, hp = s.H + 2 * s.PadH;
-        for (int ci = 0; ci < s.CinPerGroup; ci++)
+        public readonly int Images, RowWidth, ImageStride, Lead;
+        public readonly long ChannelStride, Length;
+
+        public SamePadded(in Conv2dShape s, int images)
         {
-            T* dst = padded + ci * channelStride;
-            new Span<T>(dst, s.PadH * wp).Clear();
-            dst += s.PadH * wp;
-            for (int h = 0; h < s.H; h++, dst += wp)
+            Images = images;
+            RowWidth = s.W + s.PadW;
+            ImageStride = ImageSpan(s);
+            Lead = s.PadH * RowWidth + s.PadW;
+            // Zero slack past the last image covers the over-reads of the dropped positions and of the last GEMM tile.
+            ChannelStride = Lead + (long)images * ImageStride + (long)(s.PadH + 1) * RowWidth + s.PadW + 64;
+            Length = s.CinPerGroup * ChannelStride;
+        }
+
+        public static bool Applies(in Conv2dShape s) =>
+            s.StrideH == 1 && s.StrideW == 1 && !(s.KH == 1 && s.KW == 1)
+            && 2 * s.PadH == s.DilationH * (s.KH - 1) && 2 * s.PadW == s.DilationW * (s.KW - 1);
+
+        public static int ImageSpan(in Conv2dShape s) => (s.H + s.PadH) * (s.W + s.PadW);
+
+        public int[] RowOffsets(in Conv2dShape s)
+        {
+            var offsets = new int[ReductionLength(s)];
+            int row = 0;
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
+            for (int kh = 0; kh < s.KH; kh++)
+            for (int kw = 0; kw < s.KW; kw++)
+                offsets[row++] = checked((int)(ci * ChannelStride + kh * s.DilationH * RowWidth + kw * s.DilationW));
+            return offsets;
+        }
+
+        /// <summary>Writes image n (group g) as image b of the chunk; <paramref name="clear"/> zeroes the buffer first.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear)
+        {
+            if (clear) new Span<T>(buffer, checked((int)Length)).Clear();
+            T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * s.H * s.W;
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
             {
-                for (int t = 0; t < s.PadW; t++) dst[t] = T.Zero;
-                GemmCore<TL, TV, T>.Copy(image + ((long)ci * s.H + h) * s.W, dst + s.PadW, s.W);
-                for (int t = s.PadW + s.W; t < wp; t++) dst[t] = T.Zero;
+                T* target = buffer + ci * ChannelStride + Lead + (long)b * ImageStride;
+                T* source = image + (long)ci * s.H * s.W;
+                for (int h = 0; h < s.H; h++)
+                    GemmCore<TL, TV, T>.Copy(source + (long)h * s.W, target + (long)h * RowWidth, s.W);
             }
-            new Span<T>(dst, (hp - s.PadH - s.H) * wp).Clear();
         }
     }
 
@@ -214,73 +248,58 @@ internal static unsafe class ConvCore<TL, TV, T>
         // dW_g[co, tap] = Σ over images and pixels of dy[co, pixel]·x[tap at pixel]: dot products along the pixels,
         // which are contiguous in both dy and the image. Images go in chunks whose size depends on the shape only,
         // each chunk laid out as one long reduction, so the summation order is fixed for every thread count.
-        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
-        int lanes = TL.Count, imagesPerChunk = Math.Clamp(WeightGradientColumns / pixels, 1, s.N);
-        bool shifted = IsShifted(s);
-        int wp = s.W + 2 * s.PadW, paddedPlane = (s.H + 2 * s.PadH) * wp;
-        // Per image, a span of the reduction: the padded plane (shifted form) or the output pixels (im2col form).
-        int span = shifted ? paddedPlane : pixels;
+        // Same-padded convolutions read the taps in place (see SamePadded); the others from im2col rows.
+        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup, lanes = TL.Count;
+        bool samePadded = SamePadded.Applies(s);
+        int span = samePadded ? SamePadded.ImageSpan(s) : pixels;
+        int imagesPerChunk = ImagesPerChunk(s, span);
+        var layout = new SamePadded(s, imagesPerChunk);
         int maxLength = GemmCore<TL, TV, T>.RoundUp(imagesPerChunk * span, lanes);
-        // Shifted form: channel ci of every image in the chunk, padded, back to back; im2col form: one row per tap.
-        long channelStride = shifted ? maxLength + wp : maxLength;
-        long imageBufferLength = shifted ? cinG * channelStride + paddedPlane + lanes : kred * channelStride;
+        long tapsLength = samePadded ? layout.Length : (long)kred * maxLength;
         T* gradients = Scratch<T>.Gather((long)coutG * maxLength);
-        T* images = Scratch<T>.Columns(imageBufferLength);
-        int[] rowOffsets = new int[kred];
-        for (int r = 0; r < kred; r++)
-        {
-            int ci = r / (s.KH * s.KW), kh = r / s.KW % s.KH, kw = r % s.KW;
-            rowOffsets[r] = shifted ? (int)(ci * channelStride) + kh * s.DilationH * wp + kw * s.DilationW : (int)(r * channelStride);
-        }
+        T* taps = Scratch<T>.Columns(tapsLength);
+        int[] rowOffsets = samePadded ? layout.RowOffsets(s) : Enumerable.Range(0, kred).Select(r => r * maxLength).ToArray();
         int tileCols = GemmCore<TL, TV, T>.DotTileColumns, colTiles = (kred + tileCols - 1) / tileCols;
         fixed (int* offsets = rowOffsets)
         {
-            nint px = (nint)x, pdy = (nint)dy, pg = (nint)gradients, pi = (nint)images, po = (nint)offsets, pdw = (nint)dw;
+            nint px = (nint)x, pdy = (nint)dy, pg = (nint)gradients, pt = (nint)taps, po = (nint)offsets;
             for (int g = 0; g < s.Groups; g++)
             for (int n0 = 0; n0 < s.N; n0 += imagesPerChunk)
             {
                 int count = Math.Min(imagesPerChunk, s.N - n0), length = GemmCore<TL, TV, T>.RoundUp(count * span, lanes);
                 int group = g;
-                bool accumulate = n0 > 0;
                 new Span<T>(gradients, coutG * length).Clear();
-                new Span<T>(images, (int)imageBufferLength).Clear();
-                Parallelism.For(count, i =>
-                    LayOutChunkImage((T*)px, (T*)pdy, s, group, n0 + i, i * span, length, channelStride, (T*)pg, (T*)pi));
+                // Positions no image writes must read as zero (the scratch buffers start uninitialised).
+                new Span<T>(taps, checked((int)tapsLength)).Clear();
+                Parallelism.For(count, b =>
+                {
+                    int n = n0 + b;
+                    T* gradOut = (T*)pdy + ((long)n * s.Cout + (long)group * coutG) * pixels;
+                    for (int co = 0; co < coutG; co++)
+                    {
+                        T* target = (T*)pg + (long)co * length + (long)b * span;
+                        if (!samePadded)
+                        {
+                            GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels, target, pixels);
+                            continue;
+                        }
+                        for (int i = 0; i < s.OutH; i++)
+                            GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels + (long)i * s.OutW, target + (long)i * layout.RowWidth, s.OutW);
+                    }
+                    if (samePadded) layout.Fill((T*)px, s, group, n, b, (T*)pt, clear: false);
+                    else Im2Col((T*)px + ((long)n * s.Cin + (long)group * s.CinPerGroup) * s.H * s.W, s, (T*)pt + (long)b * pixels, maxLength);
+                });
+                bool accumulate = n0 > 0;
                 int strips = Math.Min(Parallelism.Degree, colTiles);
-                T* dwg = dw + (long)g * coutG * kred;
-                nint pdwg = (nint)dwg;
+                nint pdwg = (nint)(dw + (long)g * coutG * kred);
                 Parallelism.For(strips, strip =>
                 {
-                    int j0 = (int)((long)colTiles * strip / strips) * tileCols, j1 = Math.Min(kred, (int)((long)colTiles * (strip + 1) / strips) * tileCols);
-                    GemmCore<TL, TV, T>.DotTiles(coutG, length, (T*)pg, length, (T*)pi, (int*)po, (T*)pdwg, kred, accumulate, j0, j1);
+                    int j0 = (int)((long)colTiles * strip / strips) * tileCols;
+                    int j1 = Math.Min(kred, (int)((long)colTiles * (strip + 1) / strips) * tileCols);
+                    GemmCore<TL, TV, T>.DotTiles(coutG, length, (T*)pg, length, (T*)pt, (int*)po, (T*)pdwg, kred, accumulate, j0, j1);
                 });
             }
         }
-    }
-
-    /// <summary>Writes image n of a weight-gradient chunk at reduction position <paramref name="at"/>: its output
-    /// gradient rows (into [coutG × length]) and its taps: the padded channels (shifted form) or im2col rows.
-    /// Everything else stays zero, so the extra positions contribute nothing.</summary>
-    private static void LayOutChunkImage(T* x, T* dy, in Conv2dShape s, int g, int n, int at, int length, long channelStride,
-        T* gradients, T* images)
-    {
-        int pixels = s.OutH * s.OutW, coutG = s.CoutPerGroup, wp = s.W + 2 * s.PadW;
-        bool shifted = IsShifted(s);
-        T* gradOut = dy + ((long)n * s.Cout + (long)g * coutG) * pixels;
-        T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * s.H * s.W;
-        for (int co = 0; co < coutG; co++)
-        {
-            T* target = gradients + (long)co * length + at;
-            if (!shifted)
-            {
-                GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels, target, pixels);
-                continue;
-            }
-            for (int i = 0; i < s.OutH; i++)
-                GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels + (long)i * s.OutW, target + (long)i * wp, s.OutW);
-        }
-        if (shifted) PadImage(image, s, images + at, channelStride);
-        else Im2Col(image, s, images + at, (int)channelStride);
     }
 
     /// <summary>col[(ci·KH + kh)·KW + kw, i·OW + j] = x[ci, i·sh − ph + kh·dh, j·sw − pw + kw·dw] (0 outside), for one
