@@ -6,7 +6,8 @@ namespace NasPS.Compute.Kernels;
 
 /// <summary>
 /// Conv2d routes. Dense and grouped convolutions are GEMMs per group: forward Y = W·col(x), as an implicit GEMM over
-/// same-padded images (see SamePadded) or with im2col packed straight into GEMM panels; backward input as the forward
+/// chunks of images in a virtual pixel layout (SamePadded, Phased; an unpadded 1×1 convolution multiplies x itself);
+/// backward input as the forward
 /// convolution with flipped kernels (stride 1) or dcol = Wᵀ·dY scattered back by col2im; backward weight as dot
 /// products along the pixels, dW = Σ dY·col(x)ᵀ, over the batch in shape-fixed chunks, in order. Depthwise
 /// convolutions run directly.
@@ -41,19 +42,25 @@ internal static unsafe class ConvCore<TL, TV, T>
         for (int g = 0; g < s.Groups; g++)
             GemmCore<TL, TV, T>.PackA(false, coutG, kred, w + (long)g * coutG * kred, kred, packedW + g * groupLength);
         nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y;
-        if (!SamePadded.Applies(s))
-        {
-            ForEachImage(s.N, (n, parallelGemm) => ForwardImage((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm));
-            return;
-        }
-        var layout = new SamePadded(s, ImagesPerChunk(s, SamePadded.ImageSpan(s)));
+        if (IsPointwise(s))
+            ForEachImage(s.N, (n, parallelGemm) => ForwardPointwise((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm));
+        else if (SamePadded.Applies(s))
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new SamePadded(s, ImagesPerChunk(s, SamePadded.ImageSpan(s))));
+        else
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new Phased(s, ImagesPerChunk(s, Phased.ImageSpan(s))));
+    }
+
+    private static void ForwardChunks<TLayout>(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, TLayout layout)
+        where TLayout : struct, IVirtualLayout
+    {
         int[] rowOffsets = layout.RowOffsets(s);
+        var shape = s;
         fixed (int* offsets = rowOffsets)
         {
-            nint po = (nint)offsets;
+            nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, po = (nint)offsets;
             int chunks = (s.N + layout.Images - 1) / layout.Images;
             ForEachImage(chunks, (chunk, parallelGemm) =>
-                ForwardChunk((T*)px, (T*)pw, groupLength, (int*)po, (T*)pb, (T*)py, s, layout, chunk * layout.Images, parallelGemm));
+                ForwardChunk((T*)px, (T*)pw, groupLength, (int*)po, (T*)pb, (T*)py, shape, layout, chunk * layout.Images, parallelGemm));
         }
     }
 
@@ -63,9 +70,9 @@ internal static unsafe class ConvCore<TL, TV, T>
 
     private const int ChunkPixels = 1024;
 
-    /// <summary>Implicit GEMM over a chunk of same-padded images: Y_g[coutG × virtual pixels] = W_g · shifted rows.</summary>
-    private static void ForwardChunk(T* x, T* packedW, long groupLength, int* rowOffsets, T* bias, T* y, in Conv2dShape s,
-        SamePadded layout, int n0, bool parallelGemm)
+    /// <summary>Implicit GEMM over a chunk of images in a virtual layout: Y_g[coutG × virtual pixels] = W_g · tap rows.</summary>
+    private static void ForwardChunk<TLayout>(T* x, T* packedW, long groupLength, int* rowOffsets, T* bias, T* y, in Conv2dShape s,
+        TLayout layout, int n0, bool parallelGemm) where TLayout : struct, IVirtualLayout
     {
         int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup;
         int count = Math.Min(layout.Images, s.N - n0), virtualPixels = count * layout.ImageStride;
@@ -92,15 +99,14 @@ internal static unsafe class ConvCore<TL, TV, T>
         }
     }
 
-    /// <summary>Other convolutions, one image at a time: Y_g = W_g · col(x) with im2col packed straight into GEMM
-    /// panels (an unpadded 1×1 stride-1 convolution packs x itself).</summary>
-    private static void ForwardImage(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, int n, bool parallelGemm)
+    /// <summary>Unpadded 1×1 stride-1 convolutions, one image at a time: Y_g = W_g · x_g, x packed as it stands.</summary>
+    private static void ForwardPointwise(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, int n, bool parallelGemm)
     {
-        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
-        T* packedColumns = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(kred, pixels));
+        int pixels = s.H * s.W, cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
+        T* packedImage = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(cinG, pixels));
         for (int g = 0; g < s.Groups; g++)
         {
-            T* image = x + ((long)n * s.Cin + (long)g * cinG) * s.H * s.W;
+            T* image = x + ((long)n * s.Cin + (long)g * cinG) * pixels;
             T* output = y + ((long)n * s.Cout + (long)g * coutG) * pixels;
             T beta = T.Zero;
             if (bias != null)
@@ -109,10 +115,104 @@ internal static unsafe class ConvCore<TL, TV, T>
                     new Span<T>(output + (long)co * pixels, pixels).Fill(bias[g * coutG + co]);
                 beta = T.One;
             }
-            if (IsPointwise(s)) GemmCore<TL, TV, T>.PackB(false, kred, pixels, image, pixels, packedColumns);
-            else PackColumns(image, s, packedColumns);
-            GemmCore<TL, TV, T>.Compute(coutG, pixels, kred, T.One, packedW + g * groupLength, OperandB<T>.Packed(packedColumns),
+            GemmCore<TL, TV, T>.PackB(false, cinG, pixels, image, pixels, packedImage);
+            GemmCore<TL, TV, T>.Compute(coutG, pixels, cinG, T.One, packedW + g * groupLength, OperandB<T>.Packed(packedImage),
                 beta, output, pixels, parallelGemm);
+        }
+    }
+
+    /// <summary>A virtual pixel layout for an implicit GEMM over a chunk of images: output pixel (b, i, j) is column
+    /// v = b·ImageStride + i·RowWidth + j of the GEMM (other columns are computed and dropped), and tap r of every
+    /// pixel is the buffer element at RowOffsets[r] + v, so each tap is one contiguous row read in place.</summary>
+    private interface IVirtualLayout
+    {
+        int Images { get; }
+        int RowWidth { get; }
+        int ImageStride { get; }
+        long Length { get; }
+        int[] RowOffsets(in Conv2dShape s);
+        /// <summary>Writes image n (group g) as image b of the chunk; <paramref name="clear"/> zeroes the buffer first.</summary>
+        void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear);
+    }
+
+    /// <summary>
+    /// Any other convolution (strided, or stride 1 without 'same' padding): each channel is split into StrideH·StrideW
+    /// phase planes P_ab[u, v] = x[u·sh + a, v·sw + b], each zero-padded. Tap (kh, kw), with e = kh·dh − PadH =
+    /// sh·qe + ae (0 ≤ ae &lt; sh) and likewise f = sw·qf + af, reads P_{ae,af}[i + qe, j + qf] for output pixel (i, j): a
+    /// shift of the phase plane. Filling the planes moves each input element once (im2col would move it KH·KW times).
+    /// </summary>
+    private readonly struct Phased : IVirtualLayout
+    {
+        public int Images { get; }
+        public int RowWidth { get; }
+        public int ImageStride { get; }
+        public long Length { get; }
+        private readonly int _rowsBefore, _columnsBefore;
+        private readonly long _planeStride;
+
+        public Phased(in Conv2dShape s, int images)
+        {
+            Images = images;
+            var (rowsBefore, rows) = PlaneExtent(s.H, s.OutH, s.KH, s.StrideH, s.PadH, s.DilationH);
+            var (columnsBefore, columns) = PlaneExtent(s.W, s.OutW, s.KW, s.StrideW, s.PadW, s.DilationW);
+            _rowsBefore = rowsBefore;
+            _columnsBefore = columnsBefore;
+            RowWidth = columns;
+            ImageStride = rows * columns;
+            // Zero slack past the last image covers the over-reads of dropped positions and of the last GEMM tile.
+            _planeStride = (long)images * ImageStride + 2L * columns + 64;
+            Length = (long)s.CinPerGroup * s.StrideH * s.StrideW * _planeStride;
+        }
+
+        public static int ImageSpan(in Conv2dShape s) =>
+            PlaneExtent(s.H, s.OutH, s.KH, s.StrideH, s.PadH, s.DilationH).Size * PlaneExtent(s.W, s.OutW, s.KW, s.StrideW, s.PadW, s.DilationW).Size;
+
+        /// <summary>Rows (or columns) of a padded phase plane: the shifts q span [qMin, qMax]; output i reads i + q.</summary>
+        private static (int Before, int Size) PlaneExtent(int input, int output, int taps, int stride, int pad, int dilation)
+        {
+            int qMin = FloorDiv(-pad, stride), qMax = FloorDiv((taps - 1) * dilation - pad, stride);
+            int low = Math.Min(0, qMin), high = Math.Max((input + stride - 1) / stride - 1, output - 1 + qMax);
+            return (-low, high - low + 1);
+        }
+
+        private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+
+        public int[] RowOffsets(in Conv2dShape s)
+        {
+            var offsets = new int[ReductionLength(s)];
+            int row = 0;
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
+            for (int kh = 0; kh < s.KH; kh++)
+            for (int kw = 0; kw < s.KW; kw++)
+            {
+                int e = kh * s.DilationH - s.PadH, f = kw * s.DilationW - s.PadW;
+                int qe = FloorDiv(e, s.StrideH), qf = FloorDiv(f, s.StrideW);
+                int phase = (e - qe * s.StrideH) * s.StrideW + (f - qf * s.StrideW);
+                offsets[row++] = checked((int)(((long)ci * s.StrideH * s.StrideW + phase) * _planeStride
+                    + (long)(_rowsBefore + qe) * RowWidth + _columnsBefore + qf));
+            }
+            return offsets;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear)
+        {
+            if (clear) new Span<T>(buffer, checked((int)Length)).Clear();
+            T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * s.H * s.W;
+            int sh = s.StrideH, sw = s.StrideW;
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
+            for (int h = 0; h < s.H; h++)
+            {
+                T* source = image + ((long)ci * s.H + h) * s.W;
+                int a = h % sh, u = h / sh;
+                for (int bw = 0; bw < sw; bw++)
+                {
+                    T* target = buffer + ((long)ci * sh * sw + a * sw + bw) * _planeStride + (long)b * ImageStride
+                        + (long)(_rowsBefore + u) * RowWidth + _columnsBefore;
+                    if (sw == 1) GemmCore<TL, TV, T>.Copy(source, target, s.W);
+                    else for (int v = 0, w = bw; w < s.W; v++, w += sw) target[v] = source[w];
+                }
+            }
         }
     }
 
@@ -125,10 +225,14 @@ internal static unsafe class ConvCore<TL, TV, T>
     /// ci·ChannelStride + kh·dh·RowWidth + kw·dw + v: one contiguous row per tap, read in place (no im2col).
     /// The positions with j ≥ W or i ≥ H are computed and dropped.
     /// </summary>
-    private readonly struct SamePadded
+    private readonly struct SamePadded : IVirtualLayout
     {
-        public readonly int Images, RowWidth, ImageStride, Lead;
-        public readonly long ChannelStride, Length;
+        public int Images { get; }
+        public int RowWidth { get; }
+        public int ImageStride { get; }
+        public long Length { get; }
+        private readonly int Lead;
+        private readonly long ChannelStride;
 
         public SamePadded(in Conv2dShape s, int images)
         {
@@ -356,54 +460,6 @@ internal static unsafe class ConvCore<TL, TV, T>
             Parallelism.For(images, n => body(n, false));
         else
             for (int n = 0; n < images; n++) body(n, true);
-    }
-
-    /// <summary>im2col straight into packed GEMM B panels (k = CinPerGroup·KH·KW rows, n = OutH·OutW columns), for
-    /// one image and group: row (ci·KH + kh)·KW + kw, column i·OW + j holds x[ci, i·sh − ph + kh·dh, j·sw − pw + kw·dw]
-    /// (0 outside the image).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackColumns(T* image, in Conv2dShape s, T* packed)
-    {
-        int oh = s.OutH, ow = s.OutW, plane = s.H * s.W, pixels = oh * ow, kred = ReductionLength(s);
-        int paddedPixels = GemmCore<TL, TV, T>.RoundUp(pixels, GemmCore<TL, TV, T>.NR);
-        int row = 0;
-        for (int ci = 0; ci < s.CinPerGroup; ci++)
-        for (int kh = 0; kh < s.KH; kh++)
-        for (int kw = 0; kw < s.KW; kw++, row++)
-        {
-            int pc = row / GemmCore<TL, TV, T>.KC * GemmCore<TL, TV, T>.KC, kc = Math.Min(GemmCore<TL, TV, T>.KC, kred - pc);
-            T* block = GemmCore<TL, TV, T>.PanelB(packed, pixels, pc, kc, 0) + (row - pc) * GemmCore<TL, TV, T>.NR;
-            var (first, end) = ValidRange(ow, s.W, s.StrideW, s.PadW, kw * s.DilationW);
-            int offset = kw * s.DilationW - s.PadW;
-            for (int i = 0; i < oh; i++)
-            {
-                int hi = i * s.StrideH - s.PadH + kh * s.DilationH;
-                if ((uint)hi >= (uint)s.H)
-                    WriteRun(block, kc, i * ow, ow, null, 0, 0, 1);
-                else
-                    WriteRun(block, kc, i * ow, ow, image + (long)ci * plane + (long)hi * s.W + offset, first, end, s.StrideW);
-            }
-            WriteRun(block, kc, pixels, paddedPixels - pixels, null, 0, 0, 1);
-        }
-    }
-
-    /// <summary>Writes one row segment, columns [column, column + count), into a packed B row whose panels are
-    /// kc·NR apart: element j is src[j·stride] for first ≤ j &lt; end, else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteRun(T* block, int kc, int column, int count, T* src, int first, int end, int stride)
-    {
-        int nr = GemmCore<TL, TV, T>.NR;
-        for (int j = 0; j < count;)
-        {
-            int q = column + j, lane = q % nr, run = Math.Min(count - j, nr - lane);
-            T* dst = block + (long)(q / nr) * kc * nr + lane - j;  // dst[j'] is element j' of the segment
-            int copyFrom = Math.Clamp(first, j, j + run), copyTo = Math.Clamp(end, copyFrom, j + run);
-            for (int t = j; t < copyFrom; t++) dst[t] = T.Zero;
-            if (stride == 1) GemmCore<TL, TV, T>.Copy(src + copyFrom, dst + copyFrom, copyTo - copyFrom);
-            else for (int t = copyFrom; t < copyTo; t++) dst[t] = src[(long)t * stride];
-            for (int t = copyTo; t < j + run; t++) dst[t] = T.Zero;
-            j += run;
-        }
     }
 
     /// <summary>The output columns j whose input column j·stride − pad + offset lies inside [0, width).</summary>
