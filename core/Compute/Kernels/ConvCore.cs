@@ -345,53 +345,51 @@ internal static unsafe class ConvCore<TL, TV, T>
     {
         if (dbias != null) BiasGradient(dy, dbias, s);
         if (IsDepthwise(s))
-        {
             DepthwiseBackwardWeight(x, dy, dw, s);
-            return;
-        }
-        // dW_g[co, tap] = Σ over images and pixels of dy[co, pixel]·x[tap at pixel]: dot products along the pixels,
-        // which are contiguous in both dy and the image. Images go in chunks whose size depends on the shape only,
-        // each chunk laid out as one long reduction, so the summation order is fixed for every thread count.
-        // Same-padded convolutions read the taps in place (see SamePadded); the others from im2col rows.
+        else if (SamePadded.Applies(s))
+            BackwardWeightChunks(x, dy, dw, s, new SamePadded(s, ImagesPerChunk(s, SamePadded.ImageSpan(s))));
+        else
+            BackwardWeightChunks(x, dy, dw, s, new Phased(s, ImagesPerChunk(s, Phased.ImageSpan(s))));
+    }
+
+    /// <summary>
+    /// dW_g[co, tap] = Σ over images and pixels of dy[co, pixel]·x[tap at pixel]: dot products along the pixels, with
+    /// dy laid out in the same virtual pixel layout as the taps (zeros at the dropped positions), so both operands
+    /// are contiguous. Images go in chunks whose size depends on the shape only, each chunk one long reduction, and
+    /// the chunks accumulate in order: the summation order is fixed for every thread count.
+    /// </summary>
+    private static void BackwardWeightChunks<TLayout>(T* x, T* dy, T* dw, in Conv2dShape s, TLayout layout)
+        where TLayout : struct, IVirtualLayout
+    {
         int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup, lanes = TL.Count;
-        bool samePadded = SamePadded.Applies(s);
-        int span = samePadded ? SamePadded.ImageSpan(s) : pixels;
-        int imagesPerChunk = ImagesPerChunk(s, span);
-        var layout = new SamePadded(s, imagesPerChunk);
-        int maxLength = GemmCore<TL, TV, T>.RoundUp(imagesPerChunk * span, lanes);
-        long tapsLength = samePadded ? layout.Length : (long)kred * maxLength;
+        int maxLength = GemmCore<TL, TV, T>.RoundUp(layout.Images * layout.ImageStride, lanes);
         T* gradients = Scratch<T>.Gather((long)coutG * maxLength);
-        T* taps = Scratch<T>.Columns(tapsLength);
-        int[] rowOffsets = samePadded ? layout.RowOffsets(s) : Enumerable.Range(0, kred).Select(r => r * maxLength).ToArray();
+        T* taps = Scratch<T>.Columns(layout.Length);
+        int[] rowOffsets = layout.RowOffsets(s);
         int tileCols = GemmCore<TL, TV, T>.DotTileColumns, colTiles = (kred + tileCols - 1) / tileCols;
+        var shape = s;
         fixed (int* offsets = rowOffsets)
         {
             nint px = (nint)x, pdy = (nint)dy, pg = (nint)gradients, pt = (nint)taps, po = (nint)offsets;
             for (int g = 0; g < s.Groups; g++)
-            for (int n0 = 0; n0 < s.N; n0 += imagesPerChunk)
+            for (int n0 = 0; n0 < s.N; n0 += layout.Images)
             {
-                int count = Math.Min(imagesPerChunk, s.N - n0), length = GemmCore<TL, TV, T>.RoundUp(count * span, lanes);
-                int group = g;
-                new Span<T>(gradients, coutG * length).Clear();
+                int count = Math.Min(layout.Images, s.N - n0), group = g;
+                int length = GemmCore<TL, TV, T>.RoundUp(count * layout.ImageStride, lanes);
                 // Positions no image writes must read as zero (the scratch buffers start uninitialised).
-                new Span<T>(taps, checked((int)tapsLength)).Clear();
+                new Span<T>(gradients, coutG * length).Clear();
+                new Span<T>(taps, checked((int)layout.Length)).Clear();
                 Parallelism.For(count, b =>
                 {
                     int n = n0 + b;
-                    T* gradOut = (T*)pdy + ((long)n * s.Cout + (long)group * coutG) * pixels;
+                    T* gradOut = (T*)pdy + ((long)n * shape.Cout + (long)group * coutG) * pixels;
                     for (int co = 0; co < coutG; co++)
                     {
-                        T* target = (T*)pg + (long)co * length + (long)b * span;
-                        if (!samePadded)
-                        {
-                            GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels, target, pixels);
-                            continue;
-                        }
-                        for (int i = 0; i < s.OutH; i++)
-                            GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels + (long)i * s.OutW, target + (long)i * layout.RowWidth, s.OutW);
+                        T* target = (T*)pg + (long)co * length + (long)b * layout.ImageStride;
+                        for (int i = 0; i < shape.OutH; i++)
+                            GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels + (long)i * shape.OutW, target + (long)i * layout.RowWidth, shape.OutW);
                     }
-                    if (samePadded) layout.Fill((T*)px, s, group, n, b, (T*)pt, clear: false);
-                    else Im2Col((T*)px + ((long)n * s.Cin + (long)group * s.CinPerGroup) * s.H * s.W, s, (T*)pt + (long)b * pixels, maxLength);
+                    layout.Fill((T*)px, shape, group, n, b, (T*)pt, clear: false);
                 });
                 bool accumulate = n0 > 0;
                 int strips = Math.Min(Parallelism.Degree, colTiles);
@@ -402,36 +400,6 @@ internal static unsafe class ConvCore<TL, TV, T>
                     int j1 = Math.Min(kred, (int)((long)colTiles * (strip + 1) / strips) * tileCols);
                     GemmCore<TL, TV, T>.DotTiles(coutG, length, (T*)pg, length, (T*)pt, (int*)po, (T*)pdwg, kred, accumulate, j0, j1);
                 });
-            }
-        }
-    }
-
-    /// <summary>col[(ci·KH + kh)·KW + kw, i·OW + j] = x[ci, i·sh − ph + kh·dh, j·sw − pw + kw·dw] (0 outside), for one
-    /// image and group; rows are <paramref name="ld"/> apart.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Im2Col(T* image, in Conv2dShape s, T* col, int ld)
-    {
-        int oh = s.OutH, ow = s.OutW, plane = s.H * s.W;
-        for (int ci = 0; ci < s.CinPerGroup; ci++)
-        for (int kh = 0; kh < s.KH; kh++)
-        for (int kw = 0; kw < s.KW; kw++)
-        {
-            T* row = col + (long)((ci * s.KH + kh) * s.KW + kw) * ld;
-            var (first, end) = ValidRange(ow, s.W, s.StrideW, s.PadW, kw * s.DilationW);
-            int offset = kw * s.DilationW - s.PadW;
-            for (int i = 0; i < oh; i++, row += ow)
-            {
-                int hi = i * s.StrideH - s.PadH + kh * s.DilationH;
-                if ((uint)hi >= (uint)s.H)
-                {
-                    new Span<T>(row, ow).Clear();
-                    continue;
-                }
-                T* src = image + (long)ci * plane + (long)hi * s.W + offset;
-                for (int j = 0; j < first; j++) row[j] = T.Zero;
-                if (s.StrideW == 1) GemmCore<TL, TV, T>.Copy(src + first, row + first, end - first);
-                else for (int j = first; j < end; j++) row[j] = src[(long)j * s.StrideW];
-                for (int j = end; j < ow; j++) row[j] = T.Zero;
             }
         }
     }
