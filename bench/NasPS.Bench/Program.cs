@@ -15,7 +15,7 @@ namespace NasPS.Bench;
 ///   dotnet run -c Release --project bench/NasPS.Bench -- conv [--double] [--threads N] [--filter TEXT] [--ops fwd,bwd_input,bwd_weight] [--path scalar|avx2|avx512]
 ///   dotnet run -c Release --project bench/NasPS.Bench -- gemm [--double] [--threads N] [--path ...]
 /// `conv` prints GFLOP/s per shape and operation, the fraction of the measured FMA peak and, when
-/// bench/results/pytorch_conv.csv exists (written by bench/pytorch_conv_bench.py), PyTorch's rate and the ratio.
+/// bench/results/pytorch_conv_fp32.local.csv (or fp64) exists (written by bench/pytorch_conv_bench.py), PyTorch's rate and the ratio.
 /// </summary>
 public static class Program
 {
@@ -170,7 +170,7 @@ public static class ConvBench
         double peak = FmaPeak.Measure<T>(options.Threads);
         string precision = typeof(T) == typeof(float) ? "fp32" : "fp64";
         Console.WriteLine($"# measured FMA peak {precision}, {options.Threads} thread(s): {peak:F1} GFLOP/s");
-        var torch = LoadPyTorch(Path.Combine(benchDir, "results", $"pytorch_conv_{precision}.csv"));
+        var torch = LoadPyTorch(Path.Combine(benchDir, "results", $"pytorch_conv_{precision}.local.csv"));
         var lines = new List<string> { "name,op,wall_seconds,cpu_seconds,wall_gflops,gflops" };
         Console.WriteLine("| shape | op | wall ms | wall GFLOP/s | CPU-time GFLOP/s | % peak | PyTorch CPU-time GFLOP/s | NasPS / PyTorch |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
@@ -209,7 +209,7 @@ public static class ConvBench
                     $"| {name} | {op} | {time.WallSeconds * 1e3:F3} | {wallGflops:F1} | {gflops:F1} | {100 * gflops / peak:F0}% | {torchRate} | {ratio} |"));
             }
         }
-        File.WriteAllLines(Path.Combine(benchDir, "results", $"nasps_conv_{precision}.csv"), lines);
+        File.WriteAllLines(Path.Combine(benchDir, "results", $"nasps_conv_{precision}.local.csv"), lines);
         return 0;
     }
 
