@@ -2,7 +2,7 @@
 """PyTorch's conv2d rates on the shapes of bench/conv_shapes.csv, timed exactly as the NasPS harness times its own
 kernels (bench/NasPS.Bench): two warm-up calls, then samples of back-to-back calls lasting >= 20 ms each, median
 per call of both the wall clock and the process CPU time. CPU-time GFLOP/s = flops * threads / CPU seconds (the
-rate with the cores to ourselves; the machine is shared). Writes bench/results/pytorch_conv_{fp32,fp64}.csv, which
+rate with the cores to ourselves; the machine is shared). Writes bench/results/pytorch_conv_{fp32,fp64}.local.csv (ignored by git), which
 the NasPS harness reads to print ratios.
 
 Run PyTorch at its best:
@@ -80,7 +80,7 @@ def main():
                 rows.append((name, op, f"{wall:.6g}", f"{cpu:.6g}", f"{wall_gflops:.2f}", f"{gflops:.2f}"))
                 print(f"| {name} | {op} | {wall * 1e3:.3f} | {wall_gflops:.1f} | {gflops:.1f} |", flush=True)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    with open(os.path.join(HERE, "results", f"pytorch_conv_{precision}.csv"), "w", newline="", encoding="utf-8") as f:
+    with open(os.path.join(HERE, "results", f"pytorch_conv_{precision}.local.csv"), "w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(rows)
 
 

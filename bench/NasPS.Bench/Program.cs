@@ -12,9 +12,10 @@ namespace NasPS.Bench;
 /// Kernel benchmarks, plain timing: warm-up, then samples of enough back-to-back calls to last ≥ 20 ms each,
 /// reporting the median. Usage:
 ///   dotnet run -c Release --project bench/NasPS.Bench -- peak
-///   dotnet run -c Release --project bench/NasPS.Bench -- conv [--double] [--threads N] [--filter TEXT] [--ops fwd,bwd_input,bwd_weight]
+///   dotnet run -c Release --project bench/NasPS.Bench -- conv [--double] [--threads N] [--filter TEXT] [--ops fwd,bwd_input,bwd_weight] [--path scalar|avx2|avx512]
+///   dotnet run -c Release --project bench/NasPS.Bench -- gemm [--double] [--threads N] [--path ...]
 /// `conv` prints GFLOP/s per shape and operation, the fraction of the measured FMA peak and, when
-/// bench/results/pytorch_conv.csv exists (written by bench/pytorch_conv_bench.py), PyTorch's rate and the ratio.
+/// bench/results/pytorch_conv_fp32.local.csv (or fp64) exists (written by bench/pytorch_conv_bench.py), PyTorch's rate and the ratio.
 /// </summary>
 public static class Program
 {
@@ -22,12 +23,13 @@ public static class Program
     {
         if (args.Length == 0 || args[0] is not ("peak" or "conv" or "gemm"))
         {
-            Console.Error.WriteLine("usage: NasPS.Bench peak | conv [--double] [--threads N] [--filter TEXT] [--ops fwd,bwd_input,bwd_weight]");
+            Console.Error.WriteLine("usage: NasPS.Bench peak | gemm | conv [--double] [--threads N] [--filter TEXT] [--ops fwd,bwd_input,bwd_weight] [--path scalar|avx2|avx512]");
             return 2;
         }
         var options = Options.Parse(args.AsSpan(1));
         Parallelism.Degree = options.Threads;
-        Console.WriteLine($"# {Environment.ProcessorCount} logical CPUs, kernel path {KernelPaths.Best}, {options.Threads} thread(s)");
+        using var forced = KernelPaths.Force(options.Path);
+        Console.WriteLine($"# {Environment.ProcessorCount} logical CPUs, kernel path {KernelPaths.Current} (best {KernelPaths.Best}), {options.Threads} thread(s)");
         if (args[0] == "peak")
         {
             foreach (int threads in new[] { 1, Environment.ProcessorCount }.Distinct())
@@ -43,7 +45,7 @@ public static class Program
     }
 }
 
-public sealed record Options(bool Double, int Threads, string? Filter, string[] Ops)
+public sealed record Options(bool Double, int Threads, string? Filter, string[] Ops, KernelPath Path)
 {
     public static Options Parse(ReadOnlySpan<string> args)
     {
@@ -51,6 +53,7 @@ public sealed record Options(bool Double, int Threads, string? Filter, string[] 
         int threads = Environment.ProcessorCount;
         string? filter = null;
         string[] ops = ["fwd", "bwd_input", "bwd_weight"];
+        var path = KernelPaths.Best;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -59,10 +62,11 @@ public sealed record Options(bool Double, int Threads, string? Filter, string[] 
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--filter": filter = args[++i]; break;
                 case "--ops": ops = args[++i].Split(','); break;
+                case "--path": path = Enum.Parse<KernelPath>(args[++i], ignoreCase: true); break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
-        return new Options(dbl, threads, filter, ops);
+        return new Options(dbl, threads, filter, ops, path);
     }
 }
 
@@ -166,7 +170,7 @@ public static class ConvBench
         double peak = FmaPeak.Measure<T>(options.Threads);
         string precision = typeof(T) == typeof(float) ? "fp32" : "fp64";
         Console.WriteLine($"# measured FMA peak {precision}, {options.Threads} thread(s): {peak:F1} GFLOP/s");
-        var torch = LoadPyTorch(Path.Combine(benchDir, "results", $"pytorch_conv_{precision}.csv"));
+        var torch = LoadPyTorch(Path.Combine(benchDir, "results", $"pytorch_conv_{precision}.local.csv"));
         var lines = new List<string> { "name,op,wall_seconds,cpu_seconds,wall_gflops,gflops" };
         Console.WriteLine("| shape | op | wall ms | wall GFLOP/s | CPU-time GFLOP/s | % peak | PyTorch CPU-time GFLOP/s | NasPS / PyTorch |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
@@ -205,7 +209,7 @@ public static class ConvBench
                     $"| {name} | {op} | {time.WallSeconds * 1e3:F3} | {wallGflops:F1} | {gflops:F1} | {100 * gflops / peak:F0}% | {torchRate} | {ratio} |"));
             }
         }
-        File.WriteAllLines(Path.Combine(benchDir, "results", $"nasps_conv_{precision}.csv"), lines);
+        File.WriteAllLines(Path.Combine(benchDir, "results", $"nasps_conv_{precision}.local.csv"), lines);
         return 0;
     }
 

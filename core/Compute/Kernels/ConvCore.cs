@@ -5,9 +5,12 @@ using System.Numerics.Tensors;
 namespace NasPS.Compute.Kernels;
 
 /// <summary>
-/// Conv2d routes. Dense and grouped convolutions are GEMMs per image and group: Y = W·col(x) (a 1×1 stride-1
-/// unpadded convolution uses x itself as the column matrix), dcol = Wᵀ·dY scattered back by col2im, and
-/// dW = Σ dY·col(x)ᵀ over the batch in fixed chunks of images, in order. Depthwise convolutions run directly.
+/// Conv2d routes. Dense and grouped convolutions are GEMMs per group: forward Y = W·col(x), as an implicit GEMM over
+/// chunks of images in a virtual pixel layout (SamePadded, Phased; an unpadded 1×1 convolution multiplies x itself);
+/// backward input as the forward
+/// convolution with flipped kernels (stride 1) or dcol = Wᵀ·dY scattered back by col2im; backward weight as dot
+/// products along the pixels, dW = Σ dY·col(x)ᵀ, over the batch in shape-fixed chunks, in order. Depthwise
+/// convolutions run directly.
 /// Work is split over images (or, for a single image, inside the GEMM); either way every output element is the
 /// same sequence of operations, so results do not depend on <see cref="Parallelism.Degree"/>.
 /// </summary>
@@ -16,10 +19,6 @@ internal static unsafe class ConvCore<TL, TV, T>
     where TV : unmanaged
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Columns (output pixels of the batch) gathered per backward-weight GEMM: long enough to amortise
-    /// the C tile traffic, short enough for the column buffer to stay small.</summary>
-    private const int WeightGradientColumns = 2048;
-
     private static bool IsPointwise(in Conv2dShape s) =>
         s.KH == 1 && s.KW == 1 && s.StrideH == 1 && s.StrideW == 1 && s.PadH == 0 && s.PadW == 0;
 
@@ -42,70 +41,73 @@ internal static unsafe class ConvCore<TL, TV, T>
         T* packedW = Scratch<T>.PackA(groupLength * s.Groups);
         for (int g = 0; g < s.Groups; g++)
             GemmCore<TL, TV, T>.PackA(false, coutG, kred, w + (long)g * coutG * kred, kred, packedW + g * groupLength);
-        int[] rowOffsets = IsShifted(s) ? ShiftedRowOffsets(s) : [];
+        nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y;
+        if (IsPointwise(s))
+            ForEachImage(s.N, (n, parallelGemm) => ForwardPointwise((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm));
+        else if (SamePadded.Applies(s))
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new SamePadded(s, ImagesPerChunk(s, SamePadded.ImageSpan(s))));
+        else
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new Phased(s, ImagesPerChunk(s, Phased.ImageSpan(s))));
+    }
+
+    private static void ForwardChunks<TLayout>(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, TLayout layout)
+        where TLayout : struct, IVirtualLayout
+    {
+        int[] rowOffsets = layout.RowOffsets(s);
+        var shape = s;
         fixed (int* offsets = rowOffsets)
         {
             nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, po = (nint)offsets;
-            ForEachImage(s.N, (n, parallelGemm) =>
-                ForwardImage((T*)px, (T*)pw, groupLength, (int*)po, (T*)pb, (T*)py, s, n, parallelGemm));
+            int chunks = (s.N + layout.Images - 1) / layout.Images;
+            ForEachImage(chunks, (chunk, parallelGemm) =>
+                ForwardChunk((T*)px, (T*)pw, groupLength, (int*)po, (T*)pb, (T*)py, shape, layout, chunk * layout.Images, parallelGemm));
         }
     }
 
-    /// <summary>Stride-1 convolutions (other than the unpadded 1×1) run as an implicit GEMM over the zero-padded image:
-    /// with output pixels numbered i·Wp + j over the padded width Wp, tap (ci, kh, kw) reads the padded plane of ci
-    /// shifted by kh·dh·Wp + kw·dw, a contiguous row. No im2col; the Wp − OutW extra columns per row are dropped.</summary>
-    private static bool IsShifted(in Conv2dShape s) => s.StrideH == 1 && s.StrideW == 1 && !IsPointwise(s);
+    /// <summary>Images per chunk of a same-padded convolution: about <see cref="ChunkPixels"/> reduction columns,
+    /// fixed by the shape alone.</summary>
+    private static int ImagesPerChunk(in Conv2dShape s, int span) => Math.Clamp(ChunkPixels / span, 1, s.N);
 
-    private static int[] ShiftedRowOffsets(in Conv2dShape s)
-    {
-        int wp = s.W + 2 * s.PadW, plane = (s.H + 2 * s.PadH) * wp;
-        var offsets = new int[ReductionLength(s)];
-        int row = 0;
-        for (int ci = 0; ci < s.CinPerGroup; ci++)
-        for (int kh = 0; kh < s.KH; kh++)
-        for (int kw = 0; kw < s.KW; kw++)
-            offsets[row++] = ci * plane + kh * s.DilationH * wp + kw * s.DilationW;
-        return offsets;
-    }
+    private const int ChunkPixels = 1024;
 
-    private static void ForwardImage(T* x, T* packedW, long groupLength, int* rowOffsets, T* bias, T* y, in Conv2dShape s,
-        int n, bool parallelGemm)
+    /// <summary>Implicit GEMM over a chunk of images in a virtual layout: Y_g[coutG × virtual pixels] = W_g · tap rows.</summary>
+    private static void ForwardChunk<TLayout>(T* x, T* packedW, long groupLength, int* rowOffsets, T* bias, T* y, in Conv2dShape s,
+        TLayout layout, int n0, bool parallelGemm) where TLayout : struct, IVirtualLayout
     {
-        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
-        bool shifted = IsShifted(s);
-        int wp = s.W + 2 * s.PadW, paddedPlane = (s.H + 2 * s.PadH) * wp, virtualPixels = s.OutH * wp;
-        T* padded = null, virtualOutput = null, packedColumns = null;
-        if (shifted)
-        {
-            long paddedLength = (long)cinG * paddedPlane + wp + GemmCore<TL, TV, T>.NR;
-            padded = Scratch<T>.Columns(paddedLength);
-            new Span<T>(padded + (long)cinG * paddedPlane, wp + GemmCore<TL, TV, T>.NR).Clear();
-            virtualOutput = Scratch<T>.Gather((long)coutG * virtualPixels);
-        }
-        else
-        {
-            packedColumns = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(kred, pixels));
-        }
+        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup;
+        int count = Math.Min(layout.Images, s.N - n0), virtualPixels = count * layout.ImageStride;
+        T* padded = Scratch<T>.Columns(layout.Length);
+        T* virtualOutput = Scratch<T>.Gather((long)coutG * virtualPixels);
         for (int g = 0; g < s.Groups; g++)
         {
-            T* image = x + ((long)n * s.Cin + (long)g * cinG) * s.H * s.W;
-            T* output = y + ((long)n * s.Cout + (long)g * coutG) * pixels;
-            T* groupW = packedW + g * groupLength;
-            if (shifted)
+            for (int b = 0; b < count; b++) layout.Fill(x, s, g, n0 + b, b, padded, clear: b == 0);
+            GemmCore<TL, TV, T>.Compute(coutG, virtualPixels, kred, T.One, packedW + g * groupLength,
+                OperandB<T>.InPlace(padded, rowOffsets), T.Zero, virtualOutput, virtualPixels, parallelGemm);
+            for (int b = 0; b < count; b++)
+            for (int co = 0; co < coutG; co++)
             {
-                PadImage(image, s, padded, paddedPlane);
-                GemmCore<TL, TV, T>.Compute(coutG, virtualPixels, kred, T.One, groupW, OperandB<T>.InPlace(padded, rowOffsets),
-                    T.Zero, virtualOutput, virtualPixels, parallelGemm);
-                for (int co = 0; co < coutG; co++)
+                T* output = y + ((long)(n0 + b) * s.Cout + (long)g * coutG + co) * pixels;
+                T* source = virtualOutput + (long)co * virtualPixels + (long)b * layout.ImageStride;
                 for (int i = 0; i < s.OutH; i++)
                 {
-                    var source = new ReadOnlySpan<T>(virtualOutput + (long)co * virtualPixels + (long)i * wp, s.OutW);
-                    var target = new Span<T>(output + (long)co * pixels + (long)i * s.OutW, s.OutW);
-                    if (bias != null) TensorPrimitives.Add(source, bias[g * coutG + co], target);
-                    else source.CopyTo(target);
+                    var row = new ReadOnlySpan<T>(source + (long)i * layout.RowWidth, s.OutW);
+                    var target = new Span<T>(output + (long)i * s.OutW, s.OutW);
+                    if (bias != null) TensorPrimitives.Add(row, bias[g * coutG + co], target);
+                    else row.CopyTo(target);
                 }
-                continue;
             }
+        }
+    }
+
+    /// <summary>Unpadded 1×1 stride-1 convolutions, one image at a time: Y_g = W_g · x_g, x packed as it stands.</summary>
+    private static void ForwardPointwise(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, int n, bool parallelGemm)
+    {
+        int pixels = s.H * s.W, cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
+        T* packedImage = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(cinG, pixels));
+        for (int g = 0; g < s.Groups; g++)
+        {
+            T* image = x + ((long)n * s.Cin + (long)g * cinG) * pixels;
+            T* output = y + ((long)n * s.Cout + (long)g * coutG) * pixels;
             T beta = T.Zero;
             if (bias != null)
             {
@@ -113,30 +115,166 @@ internal static unsafe class ConvCore<TL, TV, T>
                     new Span<T>(output + (long)co * pixels, pixels).Fill(bias[g * coutG + co]);
                 beta = T.One;
             }
-            if (IsPointwise(s)) GemmCore<TL, TV, T>.PackB(false, kred, pixels, image, pixels, packedColumns);
-            else PackColumns(image, s, packedColumns);
-            GemmCore<TL, TV, T>.Compute(coutG, pixels, kred, T.One, groupW, OperandB<T>.Packed(packedColumns), beta, output, pixels, parallelGemm);
+            GemmCore<TL, TV, T>.PackB(false, cinG, pixels, image, pixels, packedImage);
+            GemmCore<TL, TV, T>.Compute(coutG, pixels, cinG, T.One, packedW + g * groupLength, OperandB<T>.Packed(packedImage),
+                beta, output, pixels, parallelGemm);
         }
     }
 
-    /// <summary>One image and group, zero-padded: channel ci becomes the (H + 2·PadH) × (W + 2·PadW) plane at
-    /// ci·<paramref name="channelStride"/>. The caller provides the zeroed slack past the planes that the implicit GEMM over-reads.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PadImage(T* image, in Conv2dShape s, T* padded, long channelStride)
+    /// <summary>A virtual pixel layout for an implicit GEMM over a chunk of images: output pixel (b, i, j) is column
+    /// v = b·ImageStride + i·RowWidth + j of the GEMM (other columns are computed and dropped), and tap r of every
+    /// pixel is the buffer element at RowOffsets[r] + v, so each tap is one contiguous row read in place.</summary>
+    private interface IVirtualLayout
     {
-        int wp = s.W + 2 * s.PadW, hp = s.H + 2 * s.PadH;
-        for (int ci = 0; ci < s.CinPerGroup; ci++)
+        int Images { get; }
+        int RowWidth { get; }
+        int ImageStride { get; }
+        long Length { get; }
+        int[] RowOffsets(in Conv2dShape s);
+        /// <summary>Writes image n (group g) as image b of the chunk; <paramref name="clear"/> zeroes the buffer first.</summary>
+        void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear);
+    }
+
+    /// <summary>
+    /// Any other convolution (strided, or stride 1 without 'same' padding): each channel is split into StrideH·StrideW
+    /// phase planes P_ab[u, v] = x[u·sh + a, v·sw + b], each zero-padded. Tap (kh, kw), with e = kh·dh − PadH =
+    /// sh·qe + ae (0 ≤ ae &lt; sh) and likewise f = sw·qf + af, reads P_{ae,af}[i + qe, j + qf] for output pixel (i, j): a
+    /// shift of the phase plane. Filling the planes moves each input element once (im2col would move it KH·KW times).
+    /// </summary>
+    private readonly struct Phased : IVirtualLayout
+    {
+        public int Images { get; }
+        public int RowWidth { get; }
+        public int ImageStride { get; }
+        public long Length { get; }
+        private readonly int _rowsBefore, _columnsBefore;
+        private readonly long _planeStride;
+
+        public Phased(in Conv2dShape s, int images)
         {
-            T* dst = padded + ci * channelStride;
-            new Span<T>(dst, s.PadH * wp).Clear();
-            dst += s.PadH * wp;
-            for (int h = 0; h < s.H; h++, dst += wp)
+            Images = images;
+            var (rowsBefore, rows) = PlaneExtent(s.H, s.OutH, s.KH, s.StrideH, s.PadH, s.DilationH);
+            var (columnsBefore, columns) = PlaneExtent(s.W, s.OutW, s.KW, s.StrideW, s.PadW, s.DilationW);
+            _rowsBefore = rowsBefore;
+            _columnsBefore = columnsBefore;
+            RowWidth = columns;
+            ImageStride = rows * columns;
+            // Zero slack past the last image covers the over-reads of dropped positions and of the last GEMM tile.
+            _planeStride = (long)images * ImageStride + 2L * columns + 64;
+            Length = (long)s.CinPerGroup * s.StrideH * s.StrideW * _planeStride;
+        }
+
+        public static int ImageSpan(in Conv2dShape s) =>
+            PlaneExtent(s.H, s.OutH, s.KH, s.StrideH, s.PadH, s.DilationH).Size * PlaneExtent(s.W, s.OutW, s.KW, s.StrideW, s.PadW, s.DilationW).Size;
+
+        /// <summary>Rows (or columns) of a padded phase plane: the shifts q span [qMin, qMax]; output i reads i + q.</summary>
+        private static (int Before, int Size) PlaneExtent(int input, int output, int taps, int stride, int pad, int dilation)
+        {
+            int qMin = FloorDiv(-pad, stride), qMax = FloorDiv((taps - 1) * dilation - pad, stride);
+            int low = Math.Min(0, qMin), high = Math.Max((input + stride - 1) / stride - 1, output - 1 + qMax);
+            return (-low, high - low + 1);
+        }
+
+        private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+
+        public int[] RowOffsets(in Conv2dShape s)
+        {
+            var offsets = new int[ReductionLength(s)];
+            int row = 0;
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
+            for (int kh = 0; kh < s.KH; kh++)
+            for (int kw = 0; kw < s.KW; kw++)
             {
-                for (int t = 0; t < s.PadW; t++) dst[t] = T.Zero;
-                GemmCore<TL, TV, T>.Copy(image + ((long)ci * s.H + h) * s.W, dst + s.PadW, s.W);
-                for (int t = s.PadW + s.W; t < wp; t++) dst[t] = T.Zero;
+                int e = kh * s.DilationH - s.PadH, f = kw * s.DilationW - s.PadW;
+                int qe = FloorDiv(e, s.StrideH), qf = FloorDiv(f, s.StrideW);
+                int phase = (e - qe * s.StrideH) * s.StrideW + (f - qf * s.StrideW);
+                offsets[row++] = checked((int)(((long)ci * s.StrideH * s.StrideW + phase) * _planeStride
+                    + (long)(_rowsBefore + qe) * RowWidth + _columnsBefore + qf));
             }
-            new Span<T>(dst, (hp - s.PadH - s.H) * wp).Clear();
+            return offsets;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear)
+        {
+            if (clear) new Span<T>(buffer, checked((int)Length)).Clear();
+            T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * s.H * s.W;
+            int sh = s.StrideH, sw = s.StrideW;
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
+            for (int h = 0; h < s.H; h++)
+            {
+                T* source = image + ((long)ci * s.H + h) * s.W;
+                int a = h % sh, u = h / sh;
+                for (int bw = 0; bw < sw; bw++)
+                {
+                    T* target = buffer + ((long)ci * sh * sw + a * sw + bw) * _planeStride + (long)b * ImageStride
+                        + (long)(_rowsBefore + u) * RowWidth + _columnsBefore;
+                    if (sw == 1) GemmCore<TL, TV, T>.Copy(source, target, s.W);
+                    else for (int v = 0, w = bw; w < s.W; v++, w += sw) target[v] = source[w];
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// 'Same' stride-1 convolutions (2·pad = dilation·(k − 1) in both dimensions, output size = input size, other than
+    /// 1×1) run as an implicit GEMM over a chunk of images laid out with shared zero padding: rows RowWidth = W + PadW
+    /// wide (a row's PadW trailing zeros are also the next row's leading pad), images ImageStride = (H + PadH)·RowWidth
+    /// apart (PadH zero rows between images), channels ChannelStride apart. Numbering output pixels
+    /// v = b·ImageStride + i·RowWidth + j, tap (ci, kh, kw) of every pixel reads the buffer at
+    /// ci·ChannelStride + kh·dh·RowWidth + kw·dw + v: one contiguous row per tap, read in place (no im2col).
+    /// The positions with j ≥ W or i ≥ H are computed and dropped.
+    /// </summary>
+    private readonly struct SamePadded : IVirtualLayout
+    {
+        public int Images { get; }
+        public int RowWidth { get; }
+        public int ImageStride { get; }
+        public long Length { get; }
+        private readonly int Lead;
+        private readonly long ChannelStride;
+
+        public SamePadded(in Conv2dShape s, int images)
+        {
+            Images = images;
+            RowWidth = s.W + s.PadW;
+            ImageStride = ImageSpan(s);
+            Lead = s.PadH * RowWidth + s.PadW;
+            // Zero slack past the last image covers the over-reads of the dropped positions and of the last GEMM tile.
+            ChannelStride = Lead + (long)images * ImageStride + (long)(s.PadH + 1) * RowWidth + s.PadW + 64;
+            Length = s.CinPerGroup * ChannelStride;
+        }
+
+        public static bool Applies(in Conv2dShape s) =>
+            s.StrideH == 1 && s.StrideW == 1 && !(s.KH == 1 && s.KW == 1)
+            && 2 * s.PadH == s.DilationH * (s.KH - 1) && 2 * s.PadW == s.DilationW * (s.KW - 1);
+
+        public static int ImageSpan(in Conv2dShape s) => (s.H + s.PadH) * (s.W + s.PadW);
+
+        public int[] RowOffsets(in Conv2dShape s)
+        {
+            var offsets = new int[ReductionLength(s)];
+            int row = 0;
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
+            for (int kh = 0; kh < s.KH; kh++)
+            for (int kw = 0; kw < s.KW; kw++)
+                offsets[row++] = checked((int)(ci * ChannelStride + kh * s.DilationH * RowWidth + kw * s.DilationW));
+            return offsets;
+        }
+
+        /// <summary>Writes image n (group g) as image b of the chunk; <paramref name="clear"/> zeroes the buffer first.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear)
+        {
+            if (clear) new Span<T>(buffer, checked((int)Length)).Clear();
+            T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * s.H * s.W;
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
+            {
+                T* target = buffer + ci * ChannelStride + Lead + (long)b * ImageStride;
+                T* source = image + (long)ci * s.H * s.W;
+                for (int h = 0; h < s.H; h++)
+                    GemmCore<TL, TV, T>.Copy(source + (long)h * s.W, target + (long)h * RowWidth, s.W);
+            }
         }
     }
 
@@ -207,108 +345,61 @@ internal static unsafe class ConvCore<TL, TV, T>
     {
         if (dbias != null) BiasGradient(dy, dbias, s);
         if (IsDepthwise(s))
-        {
             DepthwiseBackwardWeight(x, dy, dw, s);
-            return;
-        }
-        // dW_g[co, tap] = Σ over images and pixels of dy[co, pixel]·x[tap at pixel]: dot products along the pixels,
-        // which are contiguous in both dy and the image. Images go in chunks whose size depends on the shape only,
-        // each chunk laid out as one long reduction, so the summation order is fixed for every thread count.
-        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
-        int lanes = TL.Count, imagesPerChunk = Math.Clamp(WeightGradientColumns / pixels, 1, s.N);
-        bool shifted = IsShifted(s);
-        int wp = s.W + 2 * s.PadW, paddedPlane = (s.H + 2 * s.PadH) * wp;
-        // Per image, a span of the reduction: the padded plane (shifted form) or the output pixels (im2col form).
-        int span = shifted ? paddedPlane : pixels;
-        int maxLength = GemmCore<TL, TV, T>.RoundUp(imagesPerChunk * span, lanes);
-        // Shifted form: channel ci of every image in the chunk, padded, back to back; im2col form: one row per tap.
-        long channelStride = shifted ? maxLength + wp : maxLength;
-        long imageBufferLength = shifted ? cinG * channelStride + paddedPlane + lanes : kred * channelStride;
+        else if (SamePadded.Applies(s))
+            BackwardWeightChunks(x, dy, dw, s, new SamePadded(s, ImagesPerChunk(s, SamePadded.ImageSpan(s))));
+        else
+            BackwardWeightChunks(x, dy, dw, s, new Phased(s, ImagesPerChunk(s, Phased.ImageSpan(s))));
+    }
+
+    /// <summary>
+    /// dW_g[co, tap] = Σ over images and pixels of dy[co, pixel]·x[tap at pixel]: dot products along the pixels, with
+    /// dy laid out in the same virtual pixel layout as the taps (zeros at the dropped positions), so both operands
+    /// are contiguous. Images go in chunks whose size depends on the shape only, each chunk one long reduction, and
+    /// the chunks accumulate in order: the summation order is fixed for every thread count.
+    /// </summary>
+    private static void BackwardWeightChunks<TLayout>(T* x, T* dy, T* dw, in Conv2dShape s, TLayout layout)
+        where TLayout : struct, IVirtualLayout
+    {
+        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup, lanes = TL.Count;
+        int maxLength = GemmCore<TL, TV, T>.RoundUp(layout.Images * layout.ImageStride, lanes);
         T* gradients = Scratch<T>.Gather((long)coutG * maxLength);
-        T* images = Scratch<T>.Columns(imageBufferLength);
-        int[] rowOffsets = new int[kred];
-        for (int r = 0; r < kred; r++)
-        {
-            int ci = r / (s.KH * s.KW), kh = r / s.KW % s.KH, kw = r % s.KW;
-            rowOffsets[r] = shifted ? (int)(ci * channelStride) + kh * s.DilationH * wp + kw * s.DilationW : (int)(r * channelStride);
-        }
+        T* taps = Scratch<T>.Columns(layout.Length);
+        int[] rowOffsets = layout.RowOffsets(s);
         int tileCols = GemmCore<TL, TV, T>.DotTileColumns, colTiles = (kred + tileCols - 1) / tileCols;
+        var shape = s;
         fixed (int* offsets = rowOffsets)
         {
-            nint px = (nint)x, pdy = (nint)dy, pg = (nint)gradients, pi = (nint)images, po = (nint)offsets, pdw = (nint)dw;
+            nint px = (nint)x, pdy = (nint)dy, pg = (nint)gradients, pt = (nint)taps, po = (nint)offsets;
             for (int g = 0; g < s.Groups; g++)
-            for (int n0 = 0; n0 < s.N; n0 += imagesPerChunk)
+            for (int n0 = 0; n0 < s.N; n0 += layout.Images)
             {
-                int count = Math.Min(imagesPerChunk, s.N - n0), length = GemmCore<TL, TV, T>.RoundUp(count * span, lanes);
-                int group = g;
-                bool accumulate = n0 > 0;
+                int count = Math.Min(layout.Images, s.N - n0), group = g;
+                int length = GemmCore<TL, TV, T>.RoundUp(count * layout.ImageStride, lanes);
+                // Positions no image writes must read as zero (the scratch buffers start uninitialised).
                 new Span<T>(gradients, coutG * length).Clear();
-                new Span<T>(images, (int)imageBufferLength).Clear();
-                Parallelism.For(count, i =>
-                    LayOutChunkImage((T*)px, (T*)pdy, s, group, n0 + i, i * span, length, channelStride, (T*)pg, (T*)pi));
+                new Span<T>(taps, checked((int)layout.Length)).Clear();
+                Parallelism.For(count, b =>
+                {
+                    int n = n0 + b;
+                    T* gradOut = (T*)pdy + ((long)n * shape.Cout + (long)group * coutG) * pixels;
+                    for (int co = 0; co < coutG; co++)
+                    {
+                        T* target = (T*)pg + (long)co * length + (long)b * layout.ImageStride;
+                        for (int i = 0; i < shape.OutH; i++)
+                            GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels + (long)i * shape.OutW, target + (long)i * layout.RowWidth, shape.OutW);
+                    }
+                    layout.Fill((T*)px, shape, group, n, b, (T*)pt, clear: false);
+                });
+                bool accumulate = n0 > 0;
                 int strips = Math.Min(Parallelism.Degree, colTiles);
-                T* dwg = dw + (long)g * coutG * kred;
-                nint pdwg = (nint)dwg;
+                nint pdwg = (nint)(dw + (long)g * coutG * kred);
                 Parallelism.For(strips, strip =>
                 {
-                    int j0 = (int)((long)colTiles * strip / strips) * tileCols, j1 = Math.Min(kred, (int)((long)colTiles * (strip + 1) / strips) * tileCols);
-                    GemmCore<TL, TV, T>.DotTiles(coutG, length, (T*)pg, length, (T*)pi, (int*)po, (T*)pdwg, kred, accumulate, j0, j1);
+                    int j0 = (int)((long)colTiles * strip / strips) * tileCols;
+                    int j1 = Math.Min(kred, (int)((long)colTiles * (strip + 1) / strips) * tileCols);
+                    GemmCore<TL, TV, T>.DotTiles(coutG, length, (T*)pg, length, (T*)pt, (int*)po, (T*)pdwg, kred, accumulate, j0, j1);
                 });
-            }
-        }
-    }
-
-    /// <summary>Writes image n of a weight-gradient chunk at reduction position <paramref name="at"/>: its output
-    /// gradient rows (into [coutG × length]) and its taps: the padded channels (shifted form) or im2col rows.
-    /// Everything else stays zero, so the extra positions contribute nothing.</summary>
-    private static void LayOutChunkImage(T* x, T* dy, in Conv2dShape s, int g, int n, int at, int length, long channelStride,
-        T* gradients, T* images)
-    {
-        int pixels = s.OutH * s.OutW, coutG = s.CoutPerGroup, wp = s.W + 2 * s.PadW;
-        bool shifted = IsShifted(s);
-        T* gradOut = dy + ((long)n * s.Cout + (long)g * coutG) * pixels;
-        T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * s.H * s.W;
-        for (int co = 0; co < coutG; co++)
-        {
-            T* target = gradients + (long)co * length + at;
-            if (!shifted)
-            {
-                GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels, target, pixels);
-                continue;
-            }
-            for (int i = 0; i < s.OutH; i++)
-                GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels + (long)i * s.OutW, target + (long)i * wp, s.OutW);
-        }
-        if (shifted) PadImage(image, s, images + at, channelStride);
-        else Im2Col(image, s, images + at, (int)channelStride);
-    }
-
-    /// <summary>col[(ci·KH + kh)·KW + kw, i·OW + j] = x[ci, i·sh − ph + kh·dh, j·sw − pw + kw·dw] (0 outside), for one
-    /// image and group; rows are <paramref name="ld"/> apart.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Im2Col(T* image, in Conv2dShape s, T* col, int ld)
-    {
-        int oh = s.OutH, ow = s.OutW, plane = s.H * s.W;
-        for (int ci = 0; ci < s.CinPerGroup; ci++)
-        for (int kh = 0; kh < s.KH; kh++)
-        for (int kw = 0; kw < s.KW; kw++)
-        {
-            T* row = col + (long)((ci * s.KH + kh) * s.KW + kw) * ld;
-            var (first, end) = ValidRange(ow, s.W, s.StrideW, s.PadW, kw * s.DilationW);
-            int offset = kw * s.DilationW - s.PadW;
-            for (int i = 0; i < oh; i++, row += ow)
-            {
-                int hi = i * s.StrideH - s.PadH + kh * s.DilationH;
-                if ((uint)hi >= (uint)s.H)
-                {
-                    new Span<T>(row, ow).Clear();
-                    continue;
-                }
-                T* src = image + (long)ci * plane + (long)hi * s.W + offset;
-                for (int j = 0; j < first; j++) row[j] = T.Zero;
-                if (s.StrideW == 1) GemmCore<TL, TV, T>.Copy(src + first, row + first, end - first);
-                else for (int j = first; j < end; j++) row[j] = src[(long)j * s.StrideW];
-                for (int j = end; j < ow; j++) row[j] = T.Zero;
             }
         }
     }
@@ -337,54 +428,6 @@ internal static unsafe class ConvCore<TL, TV, T>
             Parallelism.For(images, n => body(n, false));
         else
             for (int n = 0; n < images; n++) body(n, true);
-    }
-
-    /// <summary>im2col straight into packed GEMM B panels (k = CinPerGroup·KH·KW rows, n = OutH·OutW columns), for
-    /// one image and group: row (ci·KH + kh)·KW + kw, column i·OW + j holds x[ci, i·sh − ph + kh·dh, j·sw − pw + kw·dw]
-    /// (0 outside the image).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackColumns(T* image, in Conv2dShape s, T* packed)
-    {
-        int oh = s.OutH, ow = s.OutW, plane = s.H * s.W, pixels = oh * ow, kred = ReductionLength(s);
-        int paddedPixels = GemmCore<TL, TV, T>.RoundUp(pixels, GemmCore<TL, TV, T>.NR);
-        int row = 0;
-        for (int ci = 0; ci < s.CinPerGroup; ci++)
-        for (int kh = 0; kh < s.KH; kh++)
-        for (int kw = 0; kw < s.KW; kw++, row++)
-        {
-            int pc = row / GemmCore<TL, TV, T>.KC * GemmCore<TL, TV, T>.KC, kc = Math.Min(GemmCore<TL, TV, T>.KC, kred - pc);
-            T* block = GemmCore<TL, TV, T>.PanelB(packed, pixels, pc, kc, 0) + (row - pc) * GemmCore<TL, TV, T>.NR;
-            var (first, end) = ValidRange(ow, s.W, s.StrideW, s.PadW, kw * s.DilationW);
-            int offset = kw * s.DilationW - s.PadW;
-            for (int i = 0; i < oh; i++)
-            {
-                int hi = i * s.StrideH - s.PadH + kh * s.DilationH;
-                if ((uint)hi >= (uint)s.H)
-                    WriteRun(block, kc, i * ow, ow, null, 0, 0, 1);
-                else
-                    WriteRun(block, kc, i * ow, ow, image + (long)ci * plane + (long)hi * s.W + offset, first, end, s.StrideW);
-            }
-            WriteRun(block, kc, pixels, paddedPixels - pixels, null, 0, 0, 1);
-        }
-    }
-
-    /// <summary>Writes one row segment, columns [column, column + count), into a packed B row whose panels are
-    /// kc·NR apart: element j is src[j·stride] for first ≤ j &lt; end, else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteRun(T* block, int kc, int column, int count, T* src, int first, int end, int stride)
-    {
-        int nr = GemmCore<TL, TV, T>.NR;
-        for (int j = 0; j < count;)
-        {
-            int q = column + j, lane = q % nr, run = Math.Min(count - j, nr - lane);
-            T* dst = block + (long)(q / nr) * kc * nr + lane - j;  // dst[j'] is element j' of the segment
-            int copyFrom = Math.Clamp(first, j, j + run), copyTo = Math.Clamp(end, copyFrom, j + run);
-            for (int t = j; t < copyFrom; t++) dst[t] = T.Zero;
-            if (stride == 1) GemmCore<TL, TV, T>.Copy(src + copyFrom, dst + copyFrom, copyTo - copyFrom);
-            else for (int t = copyFrom; t < copyTo; t++) dst[t] = src[(long)t * stride];
-            for (int t = copyTo; t < j + run; t++) dst[t] = T.Zero;
-            j += run;
-        }
     }
 
     /// <summary>The output columns j whose input column j·stride − pad + offset lies inside [0, width).</summary>
