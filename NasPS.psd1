@@ -20,8 +20,12 @@
         'Invoke-RandomSearch'
         'Invoke-SedSearch'
         'Invoke-SwapNasSearch'
+        'Measure-LogSynflow'
+        'Measure-Naswot'
         'Measure-ProxyCorrelation'
         'Measure-SedScore'
+        'Measure-SwapScore'
+        'Measure-Synflow'
         'Measure-ZeroCostProxy'
         'New-SearchSpace'
     )

@@ -165,3 +165,46 @@ public sealed class MeasureSedScoreCommand : MeasureProxyCommandBase
 {
     protected override IReadOnlyList<string> ProxyNames => ["sed"];
 }
+
+/// <summary>LogSynflow (FreeREA): Σ|W ⊙ ln(1 + ∂R/∂W)| on |W| with every BatchNorm bypassed, float64, all-ones input.</summary>
+[Cmdlet(VerbsDiagnostic.Measure, "LogSynflow")]
+[OutputType(typeof(ArchitectureRecord))]
+public sealed class MeasureLogSynflowCommand : MeasureProxyCommandBase
+{
+    /// <summary>FreeREA's cached CIFAR-10 variant, ln(g + 1e-6), for comparisons with its cached values.</summary>
+    [Parameter]
+    public SwitchParameter Epsilon { get; set; }
+
+    protected override IReadOnlyList<string> ProxyNames => [Epsilon ? "logsynflow-eps" : "logsynflow"];
+}
+
+/// <summary>Synflow: Σ|W ⊙ ∂R/∂W| on |W| with every BatchNorm bypassed, float64, all-ones input.</summary>
+[Cmdlet(VerbsDiagnostic.Measure, "Synflow")]
+[OutputType(typeof(ArchitectureRecord))]
+public sealed class MeasureSynflowCommand : MeasureProxyCommandBase
+{
+    protected override IReadOnlyList<string> ProxyNames => ["synflow"];
+}
+
+/// <summary>NASWOT: ln|det K| of the ReLU activation-code kernel; FreeREA's protocol, or the official one with -Official.</summary>
+[Cmdlet(VerbsDiagnostic.Measure, "Naswot")]
+[OutputType(typeof(ArchitectureRecord))]
+public sealed class MeasureNaswotCommand : MeasureProxyCommandBase
+{
+    /// <summary>The official NASWOT protocol (batch 128, PyTorch default initialisation, one evaluation).</summary>
+    [Parameter]
+    public SwitchParameter Official { get; set; }
+
+    protected override IReadOnlyList<string> ProxyNames => [Official ? "naswot-official" : "naswot"];
+}
+
+/// <summary>The SWAP score (distinct sample-wise activation patterns), or the regularised score with -Regularized.</summary>
+[Cmdlet(VerbsDiagnostic.Measure, "SwapScore")]
+[OutputType(typeof(ArchitectureRecord))]
+public sealed class MeasureSwapScoreCommand : MeasureProxyCommandBase
+{
+    [Parameter]
+    public SwitchParameter Regularized { get; set; }
+
+    protected override IReadOnlyList<string> ProxyNames => [Regularized ? "swap-reg" : "swap"];
+}
