@@ -14,6 +14,7 @@ param(
     [Parameter(Mandatory)] [string] $OutFile
 )
 $module = (Resolve-Path (Join-Path $PSScriptRoot '../NasPS.psd1')).Path
+Import-Module $module -ErrorAction Stop   # for the property names below; the workers import it themselves
 $work = {
     param($module, $shard, $count, $proxy)
     Import-Module $module -ErrorAction Stop
