@@ -21,8 +21,8 @@ public sealed class SearchCommand : ICliCommand
         "  --checkpoint DIR keeps one checkpoint per run (run-SEED.json); --resume continues them.";
     public IReadOnlyList<string> Options =>
         ["method", "space", "dataset", "budget", "seed", "runs", "max-params", "max-flops", "proxy", "size-proxy", "samples",
-         "cached-proxies", "cached-times", "benchmark", "data", "batch", "threads", "checkpoint", "format"];
-    public IReadOnlySet<string> Switches => new HashSet<string> { "resume" };
+         "cached-proxies", "cached-times", "benchmark", "data", "batch", "start", "count", "threads", "checkpoint", "format"];
+    public IReadOnlySet<string> Switches => new HashSet<string> { "resume", "augment" };
 
     public int Run(Arguments args, TextWriter output, TextWriter error)
     {
