@@ -49,13 +49,8 @@ public sealed class AddBenchmarkResultCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         var item = InputObject!;
-        string? text = PipelineObjects.Text(item, "Architecture");
-        if (text is null)
-        {
-            WriteError(PipelineObjects.NotAnArchitecture(item));
-            return;
-        }
-        var dataset = DatasetInfo.Parse(Dataset ?? PipelineObjects.Text(item, "Dataset") ?? "cifar10");
+        if (PipelineObjects.ArchitectureOrError(this, item) is not string text) return;
+        var dataset = PipelineObjects.DatasetOf(item, Dataset);
         if (!Benchmark!.TryIndexOf(text, out int index))
         {
             WriteError(new ErrorRecord(new KeyNotFoundException($"{Benchmark.Source}: architecture '{text}' is not in the table."),

@@ -60,12 +60,7 @@ public abstract class MeasureProxyCommandBase : PSCmdlet
     protected override void ProcessRecord()
     {
         var item = InputObject!;
-        string? text = PipelineObjects.Text(item, "Architecture");
-        if (text is null)
-        {
-            WriteError(PipelineObjects.NotAnArchitecture(item));
-            return;
-        }
+        if (PipelineObjects.ArchitectureOrError(this, item) is not string text) return;
         string? spaceName = PipelineObjects.Text(item, "Space");
         Genome genome;
         try
@@ -77,7 +72,7 @@ public abstract class MeasureProxyCommandBase : PSCmdlet
             WriteError(new ErrorRecord(e, ErrorIds.InvalidArchitecture, ErrorCategory.InvalidArgument, text));
             return;
         }
-        var dataset = DatasetInfo.Parse(Dataset ?? PipelineObjects.Text(item, "Dataset") ?? "cifar10");
+        var dataset = PipelineObjects.DatasetOf(item, Dataset);
         _window.Add((item, genome, dataset));
         if (_window.Count >= ThrottleLimit) Flush();
     }

@@ -20,7 +20,18 @@ internal static class PipelineObjects
         item.Properties.Add(new PSNoteProperty(property, value));
     }
 
-    public static ErrorRecord NotAnArchitecture(PSObject item) => new(
-        new ArgumentException($"'{item}' is not an architecture: pipe Get-Architecture output, an architecture string, or objects with an Architecture property."),
-        ErrorIds.NotAnArchitecture, ErrorCategory.InvalidArgument, item);
+    /// <summary>The incoming object's architecture string; when it has none, writes NasPS.NotAnArchitecture and returns null.</summary>
+    public static string? ArchitectureOrError(Cmdlet cmdlet, PSObject item)
+    {
+        string? text = Text(item, "Architecture");
+        if (text is null)
+            cmdlet.WriteError(new ErrorRecord(
+                new ArgumentException($"'{item}' is not an architecture: pipe Get-Architecture output, an architecture string, or objects with an Architecture property."),
+                ErrorIds.NotAnArchitecture, ErrorCategory.InvalidArgument, item));
+        return text;
+    }
+
+    /// <summary>The dataset to cost or score an incoming object for: the cmdlet's -Dataset, else the object's own, else CIFAR-10.</summary>
+    public static Dataset DatasetOf(PSObject item, string? datasetParameter) =>
+        DatasetInfo.Parse(datasetParameter ?? Text(item, "Dataset") ?? "cifar10");
 }
