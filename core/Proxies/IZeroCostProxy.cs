@@ -54,6 +54,7 @@ public static class ZeroCostProxies
     private static readonly Lazy<List<IZeroCostProxy>> Registered = new(() =>
     [
         new SedProxy(),
+        new Entropic.EntropicScore(),
     ]);
 
     private static readonly Lock Gate = new();
