@@ -54,6 +54,16 @@ public static class ZeroCostProxies
     private static readonly Lazy<List<IZeroCostProxy>> Registered = new(() =>
     [
         new SedProxy(),
+        new SynflowProxy(SynflowVariant.LogSynflow),
+        new SynflowProxy(SynflowVariant.LogSynflowEpsilon),
+        new SynflowProxy(SynflowVariant.Synflow),
+        NaswotProxy.FreeRea(),
+        NaswotProxy.Official(),
+        new SwapProxy(regularised: false),
+        new SwapProxy(regularised: true),
+        ArchitectureProxy.Skip,
+        ArchitectureProxy.Params,
+        ArchitectureProxy.Flops,
         new Entropic.EntropicScore(),
     ]);
 

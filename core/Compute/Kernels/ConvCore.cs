@@ -35,15 +35,20 @@ internal static unsafe class ConvCore<TL, TV, T>
             DepthwiseForward(x, w, bias, y, s);
             return;
         }
-        nint px = (nint)x, pw = (nint)w, pb = (nint)bias, py = (nint)y;
-        ForEachImage(s.N, (n, parallelGemm) => ForwardImage((T*)px, (T*)pw, (T*)pb, (T*)py, s, n, parallelGemm));
+        int kred = ReductionLength(s), coutG = s.CoutPerGroup;
+        // The weights are packed once and shared by every image.
+        long groupLength = GemmCore<TL, TV, T>.PackedALength(coutG, kred);
+        T* packedW = Scratch<T>.PackA(groupLength * s.Groups);
+        for (int g = 0; g < s.Groups; g++)
+            GemmCore<TL, TV, T>.PackA(false, coutG, kred, w + (long)g * coutG * kred, kred, packedW + g * groupLength);
+        nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y;
+        ForEachImage(s.N, (n, parallelGemm) => ForwardImage((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm));
     }
 
-    private static void ForwardImage(T* x, T* w, T* bias, T* y, in Conv2dShape s, int n, bool parallelGemm)
+    private static void ForwardImage(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, int n, bool parallelGemm)
     {
         int pixels = s.OutH * s.OutW, kred = ReductionLength(s), cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
-        bool pointwise = IsPointwise(s);
-        T* columns = pointwise ? null : Scratch<T>.Columns((long)kred * pixels);
+        T* packedColumns = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(kred, pixels));
         for (int g = 0; g < s.Groups; g++)
         {
             T* image = x + ((long)n * s.Cin + (long)g * cinG) * s.H * s.W;
@@ -55,9 +60,9 @@ internal static unsafe class ConvCore<TL, TV, T>
                     new Span<T>(output + (long)co * pixels, pixels).Fill(bias[g * coutG + co]);
                 beta = T.One;
             }
-            if (!pointwise) Im2Col(image, s, columns, pixels);
-            Multiply(parallelGemm, false, false, coutG, pixels, kred, w + (long)g * coutG * kred, kred,
-                pointwise ? image : columns, pixels, beta, output, pixels);
+            if (IsPointwise(s)) GemmCore<TL, TV, T>.PackB(false, kred, pixels, image, pixels, packedColumns);
+            else PackColumns(image, s, packedColumns);
+            GemmCore<TL, TV, T>.Compute(coutG, pixels, kred, T.One, packedW + g * groupLength, packedColumns, beta, output, pixels, parallelGemm);
         }
     }
 
@@ -70,29 +75,30 @@ internal static unsafe class ConvCore<TL, TV, T>
             DepthwiseBackwardInput(dy, w, dx, s);
             return;
         }
-        nint pdy = (nint)dy, pw = (nint)w, pdx = (nint)dx;
-        ForEachImage(s.N, (n, parallelGemm) => BackwardInputImage((T*)pdy, (T*)pw, (T*)pdx, s, n, parallelGemm));
+        int kred = ReductionLength(s), coutG = s.CoutPerGroup;
+        long groupLength = GemmCore<TL, TV, T>.PackedALength(kred, coutG);
+        T* packedWt = Scratch<T>.PackA(groupLength * s.Groups);
+        for (int g = 0; g < s.Groups; g++)
+            GemmCore<TL, TV, T>.PackA(true, kred, coutG, w + (long)g * coutG * kred, kred, packedWt + g * groupLength);
+        nint pdy = (nint)dy, pw = (nint)packedWt, pdx = (nint)dx;
+        ForEachImage(s.N, (n, parallelGemm) => BackwardInputImage((T*)pdy, (T*)pw, groupLength, (T*)pdx, s, n, parallelGemm));
     }
 
-    private static void BackwardInputImage(T* dy, T* w, T* dx, in Conv2dShape s, int n, bool parallelGemm)
+    private static void BackwardInputImage(T* dy, T* packedWt, long groupLength, T* dx, in Conv2dShape s, int n, bool parallelGemm)
     {
         int pixels = s.OutH * s.OutW, kred = ReductionLength(s), cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
         bool pointwise = IsPointwise(s);
+        T* packedGrad = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(coutG, pixels));
         T* columns = pointwise ? null : Scratch<T>.Columns((long)kred * pixels);
         for (int g = 0; g < s.Groups; g++)
         {
             T* gradOut = dy + ((long)n * s.Cout + (long)g * coutG) * pixels;
             T* gradIn = dx + ((long)n * s.Cin + (long)g * cinG) * s.H * s.W;
-            T* wg = w + (long)g * coutG * kred;
-            if (pointwise)
-            {
-                Multiply(parallelGemm, true, false, kred, pixels, coutG, wg, kred, gradOut, pixels, T.Zero, gradIn, pixels);
-            }
-            else
-            {
-                Multiply(parallelGemm, true, false, kred, pixels, coutG, wg, kred, gradOut, pixels, T.Zero, columns, pixels);
-                Col2Im(columns, pixels, s, gradIn);
-            }
+            GemmCore<TL, TV, T>.PackB(false, coutG, pixels, gradOut, pixels, packedGrad);
+            // dcol = Wᵀ·dY; a pointwise convolution's dcol is dx itself.
+            GemmCore<TL, TV, T>.Compute(kred, pixels, coutG, T.One, packedWt + g * groupLength, packedGrad, T.Zero,
+                pointwise ? gradIn : columns, pixels, parallelGemm);
+            if (!pointwise) Col2Im(columns, pixels, s, gradIn);
         }
     }
 
@@ -106,31 +112,62 @@ internal static unsafe class ConvCore<TL, TV, T>
             DepthwiseBackwardWeight(x, dy, dw, s);
             return;
         }
-        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
+        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup;
         // The chunk size depends on the shape only, so the summation order is fixed for every thread count.
         int imagesPerChunk = Math.Clamp(WeightGradientColumns / pixels, 1, s.N);
-        T* gathered = Scratch<T>.Gather((long)coutG * imagesPerChunk * pixels);
-        T* columns = Scratch<T>.Columns((long)kred * imagesPerChunk * pixels);
-        nint px = (nint)x, pdy = (nint)dy, pg = (nint)gathered, pc = (nint)columns;
+        int maxWidth = imagesPerChunk * pixels;
+        T* packedGrad = Scratch<T>.PackA(GemmCore<TL, TV, T>.PackedALength(coutG, maxWidth));
+        T* packedColumns = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(maxWidth, kred));
+        nint px = (nint)x, pdy = (nint)dy, pg = (nint)packedGrad, pc = (nint)packedColumns;
         for (int g = 0; g < s.Groups; g++)
         {
-            T* dwg = dw + (long)g * coutG * kred;
             for (int n0 = 0; n0 < s.N; n0 += imagesPerChunk)
             {
                 int images = Math.Min(imagesPerChunk, s.N - n0), width = images * pixels, group = g;
-                // Lay the chunk out as dY[coutG × width] and col[kred × width], one image per column block.
+                // dW_g += dY[coutG × width] · col[kred × width]ᵀ, both packed straight from their sources.
                 Parallelism.For(images, i =>
-                {
-                    int n = n0 + i;
-                    T* gradOut = (T*)pdy + ((long)n * s.Cout + (long)group * coutG) * pixels;
-                    for (int co = 0; co < coutG; co++)
-                        new ReadOnlySpan<T>(gradOut + (long)co * pixels, pixels)
-                            .CopyTo(new Span<T>((T*)pg + (long)co * width + (long)i * pixels, pixels));
-                    Im2Col((T*)px + ((long)n * s.Cin + (long)group * cinG) * s.H * s.W, s, (T*)pc + (long)i * pixels, width);
-                });
-                GemmCore<TL, TV, T>.Parallel(false, true, coutG, kred, width, T.One, gathered, width, columns, width,
-                    n0 == 0 ? T.Zero : T.One, dwg, kred);
+                    PackChunkImage((T*)px, (T*)pdy, s, group, n0 + i, i * pixels, width, (T*)pg, (T*)pc));
+                GemmCore<TL, TV, T>.Compute(coutG, kred, width, T.One, packedGrad, packedColumns, n0 == 0 ? T.Zero : T.One,
+                    dw + (long)g * coutG * kred, kred, parallel: true);
             }
+        }
+    }
+
+    /// <summary>Packs image n's share (columns [offset, offset + pixels) of the chunk's depth) of the backward-weight
+    /// GEMM operands: A = dY rows, B = col(x)ᵀ.</summary>
+    private static void PackChunkImage(T* x, T* dy, in Conv2dShape s, int g, int n, int offset, int width, T* packedGrad, T* packedColumns)
+    {
+        int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup, mr = GemmCore<TL, TV, T>.MR, nr = GemmCore<TL, TV, T>.NR;
+        int rowsPadded = GemmCore<TL, TV, T>.RoundUp(coutG, mr), colsPadded = GemmCore<TL, TV, T>.RoundUp(kred, nr);
+        T* gradOut = dy + ((long)n * s.Cout + (long)g * coutG) * pixels;
+        T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * s.H * s.W;
+        int plane = s.H * s.W;
+        for (int q = 0; q < pixels; q++)
+        {
+            int depth = offset + q, pc = depth / GemmCore<TL, TV, T>.KC * GemmCore<TL, TV, T>.KC, kc = Math.Min(GemmCore<TL, TV, T>.KC, width - pc), p = depth - pc;
+            for (int i0 = 0; i0 < rowsPadded; i0 += mr)
+            {
+                T* panel = GemmCore<TL, TV, T>.PanelA(packedGrad, coutG, pc, kc, i0) + p * mr;
+                for (int r = 0; r < mr; r++)
+                    panel[r] = i0 + r < coutG ? gradOut[(long)(i0 + r) * pixels + q] : T.Zero;
+            }
+            int i = q / s.OutW, j = q - i * s.OutW;
+            int hBase = i * s.StrideH - s.PadH, wBase = j * s.StrideW - s.PadW;
+            T* panelB = GemmCore<TL, TV, T>.PanelB(packedColumns, kred, pc, kc, 0) + p * nr;
+            int column = 0;
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
+            for (int kh = 0; kh < s.KH; kh++)
+            {
+                int hi = hBase + kh * s.DilationH;
+                bool rowInside = (uint)hi < (uint)s.H;
+                T* src = image + (long)ci * plane + (long)hi * s.W;
+                for (int kw = 0; kw < s.KW; kw++, column++)
+                {
+                    int wi = wBase + kw * s.DilationW;
+                    panelB[(long)(column / nr) * kc * nr + column % nr] = rowInside && (uint)wi < (uint)s.W ? src[wi] : T.Zero;
+                }
+            }
+            for (; column < colsPadded; column++) panelB[(long)(column / nr) * kc * nr + column % nr] = T.Zero;
         }
     }
 
@@ -159,11 +196,50 @@ internal static unsafe class ConvCore<TL, TV, T>
             for (int n = 0; n < images; n++) body(n, true);
     }
 
-    private static void Multiply(bool parallel, bool transposeA, bool transposeB, int m, int n, int k,
-        T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+    /// <summary>im2col straight into packed GEMM B panels (k = CinPerGroup·KH·KW rows, n = OutH·OutW columns), for
+    /// one image and group: row (ci·KH + kh)·KW + kw, column i·OW + j holds x[ci, i·sh − ph + kh·dh, j·sw − pw + kw·dw]
+    /// (0 outside the image).</summary>
+    private static void PackColumns(T* image, in Conv2dShape s, T* packed)
     {
-        if (parallel) GemmCore<TL, TV, T>.Parallel(transposeA, transposeB, m, n, k, T.One, a, lda, b, ldb, beta, c, ldc);
-        else GemmCore<TL, TV, T>.Serial(transposeA, transposeB, m, n, k, T.One, a, lda, b, ldb, beta, c, ldc);
+        int oh = s.OutH, ow = s.OutW, plane = s.H * s.W, pixels = oh * ow, kred = ReductionLength(s);
+        int paddedPixels = GemmCore<TL, TV, T>.RoundUp(pixels, GemmCore<TL, TV, T>.NR);
+        int row = 0;
+        for (int ci = 0; ci < s.CinPerGroup; ci++)
+        for (int kh = 0; kh < s.KH; kh++)
+        for (int kw = 0; kw < s.KW; kw++, row++)
+        {
+            int pc = row / GemmCore<TL, TV, T>.KC * GemmCore<TL, TV, T>.KC, kc = Math.Min(GemmCore<TL, TV, T>.KC, kred - pc);
+            T* block = GemmCore<TL, TV, T>.PanelB(packed, pixels, pc, kc, 0) + (row - pc) * GemmCore<TL, TV, T>.NR;
+            var (first, end) = ValidRange(ow, s.W, s.StrideW, s.PadW, kw * s.DilationW);
+            int offset = kw * s.DilationW - s.PadW;
+            for (int i = 0; i < oh; i++)
+            {
+                int hi = i * s.StrideH - s.PadH + kh * s.DilationH;
+                if ((uint)hi >= (uint)s.H)
+                    WriteRun(block, kc, i * ow, ow, null, 0, 0, 1);
+                else
+                    WriteRun(block, kc, i * ow, ow, image + (long)ci * plane + (long)hi * s.W + offset, first, end, s.StrideW);
+            }
+            WriteRun(block, kc, pixels, paddedPixels - pixels, null, 0, 0, 1);
+        }
+    }
+
+    /// <summary>Writes one row segment, columns [column, column + count), into a packed B row whose panels are
+    /// kc·NR apart: element j is src[j·stride] for first ≤ j &lt; end, else 0.</summary>
+    private static void WriteRun(T* block, int kc, int column, int count, T* src, int first, int end, int stride)
+    {
+        int nr = GemmCore<TL, TV, T>.NR;
+        for (int j = 0; j < count;)
+        {
+            int q = column + j, lane = q % nr, run = Math.Min(count - j, nr - lane);
+            T* dst = block + (long)(q / nr) * kc * nr + lane - j;  // dst[j'] is element j' of the segment
+            int copyFrom = Math.Clamp(first, j, j + run), copyTo = Math.Clamp(end, copyFrom, j + run);
+            for (int t = j; t < copyFrom; t++) dst[t] = T.Zero;
+            if (stride == 1) GemmCore<TL, TV, T>.Copy(src + copyFrom, dst + copyFrom, copyTo - copyFrom);
+            else for (int t = copyFrom; t < copyTo; t++) dst[t] = src[(long)t * stride];
+            for (int t = copyTo; t < j + run; t++) dst[t] = T.Zero;
+            j += run;
+        }
     }
 
     /// <summary>The output columns j whose input column j·stride − pad + offset lies inside [0, width).</summary>
@@ -175,38 +251,8 @@ internal static unsafe class ConvCore<TL, TV, T>
         return (Math.Min(first, outWidth), Math.Clamp(last + 1, Math.Min(first, outWidth), outWidth));
     }
 
-    /// <summary>col[(ci·KH + kh)·KW + kw, i·OW + j] = x[ci, i·sh − ph + kh·dh, j·sw − pw + kw·dw] (0 outside), for one
-    /// image and group; rows are <paramref name="ld"/> apart.</summary>
-    private static void Im2Col(T* image, in Conv2dShape s, T* col, int ld)
-    {
-        int oh = s.OutH, ow = s.OutW, plane = s.H * s.W;
-        for (int ci = 0; ci < s.CinPerGroup; ci++)
-        for (int kh = 0; kh < s.KH; kh++)
-        for (int kw = 0; kw < s.KW; kw++)
-        {
-            T* row = col + (long)((ci * s.KH + kh) * s.KW + kw) * ld;
-            var (first, end) = ValidRange(ow, s.W, s.StrideW, s.PadW, kw * s.DilationW);
-            int offset = kw * s.DilationW - s.PadW;
-            for (int i = 0; i < oh; i++, row += ow)
-            {
-                int hi = i * s.StrideH - s.PadH + kh * s.DilationH;
-                if ((uint)hi >= (uint)s.H)
-                {
-                    new Span<T>(row, ow).Clear();
-                    continue;
-                }
-                T* src = image + (long)ci * plane + (long)hi * s.W + offset;
-                for (int j = 0; j < first; j++) row[j] = T.Zero;
-                if (s.StrideW == 1)
-                    new ReadOnlySpan<T>(src + first, end - first).CopyTo(new Span<T>(row + first, end - first));
-                else
-                    for (int j = first; j < end; j++) row[j] = src[(long)j * s.StrideW];
-                for (int j = end; j < ow; j++) row[j] = T.Zero;
-            }
-        }
-    }
-
-    /// <summary>The adjoint of <see cref="Im2Col"/>: dx (cleared first) accumulates every column entry, in row order.</summary>
+    /// <summary>The adjoint of im2col (see <see cref="PackColumns"/>): dx (cleared first) accumulates every entry of the
+    /// unpacked column matrix col[kred × OutH·OutW], in row order.</summary>
     private static void Col2Im(T* col, int ld, in Conv2dShape s, T* dx)
     {
         int oh = s.OutH, ow = s.OutW, plane = s.H * s.W;

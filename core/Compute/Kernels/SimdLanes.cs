@@ -57,6 +57,9 @@ internal unsafe interface ILanes<TVec, T>
     where T : unmanaged
 {
     static abstract int Count { get; }
+    /// <summary>Rows of the GEMM register tile: TileRows × 2 vector accumulators, plus the operands, fit the
+    /// register file (32 registers with AVX-512, 16 with AVX2).</summary>
+    static abstract int TileRows { get; }
     static abstract TVec Zero { get; }
     static abstract TVec Load(T* source);
     static abstract void Store(T* destination, TVec value);
@@ -71,6 +74,7 @@ internal readonly unsafe struct Lanes512<T> : ILanes<Vector512<T>, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => Vector512<T>.Count;
+    public static int TileRows => 8;
     public static Vector512<T> Zero => Vector512<T>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Load(T* source) => Vector512.Load(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(T* destination, Vector512<T> value) => value.Store(destination);
@@ -93,6 +97,7 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Vector256<T>, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => Vector256<T>.Count;
+    public static int TileRows => 6;
     public static Vector256<T> Zero => Vector256<T>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Load(T* source) => Vector256.Load(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(T* destination, Vector256<T> value) => value.Store(destination);
@@ -116,6 +121,7 @@ internal readonly unsafe struct LanesScalar<T> : ILanes<T, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => 1;
+    public static int TileRows => 4;
     public static T Zero => T.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Load(T* source) => *source;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(T* destination, T value) => *destination = value;

@@ -13,12 +13,14 @@ internal static class Close
 
     public static double Tolerance<T>() => typeof(T) == typeof(float) ? Float32 : Float64;
 
-    public static void Assert<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, string what, double? rtol = null)
+    /// <param name="scaleFloor">A lower bound for the scale, for tensors that are zero up to rounding (e.g. the
+    /// gradient of a BN shift that a later train-mode BN cancels): pass the scale of related tensors.</param>
+    public static void Assert<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, string what, double? rtol = null, double scaleFloor = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double tol = rtol ?? Tolerance<T>();
         Xunit.Assert.True(expected.Length == actual.Length, $"{what}: {actual.Length} values, expected {expected.Length}.");
-        double scale = 0;
+        double scale = scaleFloor;
         foreach (var e in expected) scale = Math.Max(scale, Math.Abs(double.CreateTruncating(e)));
         for (int i = 0; i < expected.Length; i++)
         {
@@ -30,13 +32,23 @@ internal static class Close
         }
     }
 
-    public static void Assert<T>(SafeTensorEntry expected, Tensor<T> actual, string what, double? rtol = null)
+    public static void Assert<T>(SafeTensorEntry expected, Tensor<T> actual, string what, double? rtol = null, double scaleFloor = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Xunit.Assert.True(Shapes.Equal(expected.Shape, actual.Shape),
             $"{what}: shape {Shapes.Format(actual.Shape)}, expected {Shapes.Format(expected.Shape)}.");
         var e = new T[expected.ElementCount];
         expected.CopyTo<T>(e);
-        Assert<T>(e, actual.ReadOnlySpan, what, rtol);
+        Assert<T>(e, actual.ReadOnlySpan, what, rtol, scaleFloor);
+    }
+}
+
+internal static class EntryExtensions
+{
+    public static double MaxAbs(this SafeTensorEntry e)
+    {
+        var v = new double[e.ElementCount];
+        e.CopyTo<double>(v);
+        return v.Length == 0 ? 0 : v.Max(Math.Abs);
     }
 }

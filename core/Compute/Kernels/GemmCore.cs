@@ -1,0 +1,270 @@
+using System.Numerics;
+
+namespace NasPS.Compute.Kernels;
+
+/// <summary>
+/// Packed, cache-blocked GEMM (the BLIS loop nest) around a register-tiled micro-kernel of MR = TileRows rows ×
+/// NR = two vectors. Operands are packed whole, in depth blocks of <see cref="KC"/>: A into panels of MR rows
+/// (panel[p·MR + r]), B into panels of NR columns (panel[p·NR + q]), zero-padded. The convolutions pack once and
+/// reuse (weights across images) or pack straight from their source (im2col into B panels).
+/// Every C element is the same sequence of fused multiply-adds over k, block by block, whatever the tiling of
+/// m and n or the thread that runs it: results do not depend on the degree of parallelism.
+/// </summary>
+internal static unsafe class GemmCore<TL, TV, T>
+    where TL : struct, ILanes<TV, T>
+    where TV : unmanaged
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Depth block: a B panel (KC × NR) stays in L1 while the A block (MC × KC) streams from L2.</summary>
+    public const int KC = 256;
+    public static int MR => TL.TileRows;
+    public static int NR => 2 * TL.Count;
+    private static int MC => 96 / MR * MR;
+
+    public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    public static long PackedALength(int m, int k) => (long)RoundUp(m, MR) * k;
+    public static long PackedBLength(int k, int n) => (long)RoundUp(n, NR) * k;
+
+    /// <summary>Where packed A holds rows [i, i + MR) of the depth block starting at pc (length kc).</summary>
+    public static T* PanelA(T* packed, int m, int pc, int kc, int i) => packed + (long)pc * RoundUp(m, MR) + (long)i * kc;
+
+    /// <summary>Where packed B holds columns [j, j + NR) of the depth block starting at pc (length kc).</summary>
+    public static T* PanelB(T* packed, int n, int pc, int kc, int j) => packed + (long)pc * RoundUp(n, NR) + (long)j * kc;
+
+    /// <summary>C = alpha·op(A)·op(B) + beta·C for plain row-major operands: pack both, then compute in parallel.</summary>
+    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, T alpha,
+        T* a, int lda, T* b, int ldb, T beta, T* c, int ldc)
+    {
+        if (m == 0 || n == 0) return;
+        T* packedA = Scratch<T>.PackA(PackedALength(m, k));
+        T* packedB = Scratch<T>.PackB(PackedBLength(k, n));
+        PackA(transposeA, m, k, a, lda, packedA);
+        PackB(transposeB, k, n, b, ldb, packedB);
+        Compute(m, n, k, alpha, packedA, packedB, beta, c, ldc, parallel: true);
+    }
+
+    /// <summary>Packs op(A) (m × k).</summary>
+    public static void PackA(bool transposed, int m, int k, T* a, int lda, T* dst)
+    {
+        int mr = MR;
+        for (int pc = 0; pc < k; pc += KC)
+        {
+            int kc = Math.Min(KC, k - pc);
+            for (int i0 = 0; i0 < m; i0 += mr)
+            {
+                T* panel = PanelA(dst, m, pc, kc, i0);
+                int rows = Math.Min(mr, m - i0);
+                if (transposed)
+                {
+                    for (int p = 0; p < kc; p++, panel += mr)
+                    {
+                        T* src = a + (long)(pc + p) * lda + i0;
+                        int r = 0;
+                        for (; r < rows; r++) panel[r] = src[r];
+                        for (; r < mr; r++) panel[r] = T.Zero;
+                    }
+                }
+                else
+                {
+                    for (int r = 0; r < mr; r++)
+                    {
+                        T* src = a + (long)(i0 + r) * lda + pc;
+                        if (r < rows)
+                            for (int p = 0; p < kc; p++) panel[p * mr + r] = src[p];
+                        else
+                            for (int p = 0; p < kc; p++) panel[p * mr + r] = T.Zero;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs op(B) (k × n).</summary>
+    public static void PackB(bool transposed, int k, int n, T* b, int ldb, T* dst)
+    {
+        int nr = NR, lanes = TL.Count;
+        for (int pc = 0; pc < k; pc += KC)
+        {
+            int kc = Math.Min(KC, k - pc);
+            for (int j0 = 0; j0 < n; j0 += nr)
+            {
+                T* panel = PanelB(dst, n, pc, kc, j0);
+                int cols = Math.Min(nr, n - j0);
+                if (transposed)
+                {
+                    for (int q = 0; q < nr; q++)
+                    {
+                        T* src = b + (long)(j0 + q) * ldb + pc;
+                        if (q < cols)
+                            for (int p = 0; p < kc; p++) panel[p * nr + q] = src[p];
+                        else
+                            for (int p = 0; p < kc; p++) panel[p * nr + q] = T.Zero;
+                    }
+                }
+                else if (cols == nr)
+                {
+                    T* src = b + (long)pc * ldb + j0;
+                    for (int p = 0; p < kc; p++, src += ldb, panel += nr)
+                    {
+                        TL.Store(panel, TL.Load(src));
+                        TL.Store(panel + lanes, TL.Load(src + lanes));
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++, panel += nr)
+                    {
+                        T* src = b + (long)(pc + p) * ldb + j0;
+                        int q = 0;
+                        for (; q < cols; q++) panel[q] = src[q];
+                        for (; q < nr; q++) panel[q] = T.Zero;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>C = alpha·A·B + beta·C from packed operands; with <paramref name="parallel"/>, C is split into strips
+    /// of whole tiles, one per thread (so the tiling, and every result, equals the single-thread run).</summary>
+    public static void Compute(int m, int n, int k, T alpha, T* packedA, T* packedB, T beta, T* c, int ldc, bool parallel)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                c[(long)i * ldc + j] = beta == T.Zero ? T.Zero : beta * c[(long)i * ldc + j];
+            return;
+        }
+        int rowTiles = (m + MR - 1) / MR, colTiles = (n + NR - 1) / NR;
+        bool byColumns = colTiles >= rowTiles;
+        int tiles = byColumns ? colTiles : rowTiles;
+        int strips = parallel && (long)m * n * k >= 64 * 1024 ? Math.Min(Parallelism.Degree, tiles) : 1;
+        if (strips <= 1)
+        {
+            ComputeTiles(m, n, k, alpha, packedA, packedB, beta, c, ldc, 0, m, 0, n);
+            return;
+        }
+        nint pa = (nint)packedA, pb = (nint)packedB, pc = (nint)c;
+        Parallelism.For(strips, strip =>
+        {
+            int first = (int)((long)tiles * strip / strips), last = (int)((long)tiles * (strip + 1) / strips);
+            if (byColumns)
+                ComputeTiles(m, n, k, alpha, (T*)pa, (T*)pb, beta, (T*)pc, ldc, 0, m, first * NR, Math.Min(n, last * NR));
+            else
+                ComputeTiles(m, n, k, alpha, (T*)pa, (T*)pb, beta, (T*)pc, ldc, first * MR, Math.Min(m, last * MR), 0, n);
+        });
+    }
+
+    /// <summary>Rows [i0, i1) × columns [j0, j1) of C; i0 and j0 are tile boundaries.</summary>
+    private static void ComputeTiles(int m, int n, int k, T alpha, T* packedA, T* packedB, T beta, T* c, int ldc,
+        int i0, int i1, int j0, int j1)
+    {
+        int mr = MR, nr = NR, mc = MC;
+        T* edge = stackalloc T[8 * 32];
+        for (int pc = 0; pc < k; pc += KC)
+        {
+            int kc = Math.Min(KC, k - pc);
+            T betaBlock = pc == 0 ? beta : T.One;
+            for (int ic = i0; ic < i1; ic += mc)
+            {
+                int icEnd = Math.Min(ic + mc, i1);
+                for (int jr = j0; jr < j1; jr += nr)
+                {
+                    int cols = Math.Min(nr, n - jr);
+                    T* panelB = PanelB(packedB, n, pc, kc, jr);
+                    for (int ir = ic; ir < icEnd; ir += mr)
+                    {
+                        int rows = Math.Min(mr, m - ir);
+                        T* panelA = PanelA(packedA, m, pc, kc, ir);
+                        T* tile = c + (long)ir * ldc + jr;
+                        if (rows == mr && cols == nr)
+                        {
+                            MicroKernel(kc, panelA, panelB, tile, ldc, alpha, betaBlock);
+                            continue;
+                        }
+                        // Edge tile: the full tile into a buffer, then the valid part merged with the same
+                        // arithmetic as the full-tile store.
+                        MicroKernel(kc, panelA, panelB, edge, nr, T.One, T.Zero);
+                        for (int r = 0; r < rows; r++)
+                        for (int q = 0; q < cols; q++)
+                        {
+                            T value = alpha * edge[r * nr + q];
+                            T* target = tile + (long)r * ldc + q;
+                            *target = betaBlock == T.Zero ? value : value + betaBlock * *target;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>C[MR × NR] = alpha·(A panel · B panel) + beta·C; C is not read when beta is 0. Rows past
+    /// TileRows fold away at JIT time, so one body serves every register file.</summary>
+    private static void MicroKernel(int kc, T* a, T* b, T* c, int ldc, T alpha, T beta)
+    {
+        int lanes = TL.Count, mr = TL.TileRows;
+        TV c00 = TL.Zero, c01 = TL.Zero, c10 = TL.Zero, c11 = TL.Zero, c20 = TL.Zero, c21 = TL.Zero, c30 = TL.Zero, c31 = TL.Zero;
+        TV c40 = TL.Zero, c41 = TL.Zero, c50 = TL.Zero, c51 = TL.Zero, c60 = TL.Zero, c61 = TL.Zero, c70 = TL.Zero, c71 = TL.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            TV b0 = TL.Load(b), b1 = TL.Load(b + lanes);
+            TV av = TL.Broadcast(a[0]); c00 = TL.MultiplyAdd(av, b0, c00); c01 = TL.MultiplyAdd(av, b1, c01);
+            av = TL.Broadcast(a[1]); c10 = TL.MultiplyAdd(av, b0, c10); c11 = TL.MultiplyAdd(av, b1, c11);
+            av = TL.Broadcast(a[2]); c20 = TL.MultiplyAdd(av, b0, c20); c21 = TL.MultiplyAdd(av, b1, c21);
+            av = TL.Broadcast(a[3]); c30 = TL.MultiplyAdd(av, b0, c30); c31 = TL.MultiplyAdd(av, b1, c31);
+            if (mr > 4)
+            {
+                av = TL.Broadcast(a[4]); c40 = TL.MultiplyAdd(av, b0, c40); c41 = TL.MultiplyAdd(av, b1, c41);
+                av = TL.Broadcast(a[5]); c50 = TL.MultiplyAdd(av, b0, c50); c51 = TL.MultiplyAdd(av, b1, c51);
+            }
+            if (mr > 6)
+            {
+                av = TL.Broadcast(a[6]); c60 = TL.MultiplyAdd(av, b0, c60); c61 = TL.MultiplyAdd(av, b1, c61);
+                av = TL.Broadcast(a[7]); c70 = TL.MultiplyAdd(av, b0, c70); c71 = TL.MultiplyAdd(av, b1, c71);
+            }
+            a += mr;
+            b += 2 * lanes;
+        }
+        StoreRow(c, c00, c01, lanes, alpha, beta);
+        StoreRow(c + ldc, c10, c11, lanes, alpha, beta);
+        StoreRow(c + 2L * ldc, c20, c21, lanes, alpha, beta);
+        StoreRow(c + 3L * ldc, c30, c31, lanes, alpha, beta);
+        if (mr > 4)
+        {
+            StoreRow(c + 4L * ldc, c40, c41, lanes, alpha, beta);
+            StoreRow(c + 5L * ldc, c50, c51, lanes, alpha, beta);
+        }
+        if (mr > 6)
+        {
+            StoreRow(c + 6L * ldc, c60, c61, lanes, alpha, beta);
+            StoreRow(c + 7L * ldc, c70, c71, lanes, alpha, beta);
+        }
+    }
+
+    private static void StoreRow(T* c, TV left, TV right, int lanes, T alpha, T beta)
+    {
+        if (alpha != T.One)
+        {
+            TV scale = TL.Broadcast(alpha);
+            left = TL.Multiply(scale, left);
+            right = TL.Multiply(scale, right);
+        }
+        if (beta != T.Zero)
+        {
+            TV keep = TL.Broadcast(beta);
+            left = TL.Add(left, TL.Multiply(keep, TL.Load(c)));
+            right = TL.Add(right, TL.Multiply(keep, TL.Load(c + lanes)));
+        }
+        TL.Store(c, left);
+        TL.Store(c + lanes, right);
+    }
+
+    /// <summary>dst[0..count) = src[0..count), vector by vector.</summary>
+    public static void Copy(T* src, T* dst, int count)
+    {
+        int t = 0, lanes = TL.Count;
+        for (; t + lanes <= count; t += lanes) TL.Store(dst + t, TL.Load(src + t));
+        for (; t < count; t++) dst[t] = src[t];
+    }
+}

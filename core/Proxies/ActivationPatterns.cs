@@ -1,0 +1,316 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using NasPS.Compute;
+using NasPS.Networks;
+using NasPS.Networks.Layers;
+
+namespace NasPS.Proxies;
+
+/// <summary>Which modules an activation-pattern proxy reads, and which side of them.</summary>
+public enum PatternHooks
+{
+    /// <summary>Every ReLU module, output &gt; 0 (FreeREA's NASWOT, SWAP).</summary>
+    ReluOutputs,
+    /// <summary>Every module whose type name contains "ReLU", input &gt; 0: the official NASWOT filter, which also catches
+    /// ReLUConvBN blocks and so counts their patterns twice (spec §3.3).</summary>
+    ReluNamedInputs,
+}
+
+/// <summary>Binary activation patterns: hooking the modules, packing signs into bits, NASWOT's kernel and SWAP's count.</summary>
+public static class ActivationPatterns
+{
+    /// <summary>Calls <paramref name="onActivation"/> with every selected tensor during the forward passes that follow;
+    /// dispose the result to remove the hooks. Only 4-D activations are read (SWAP's rule; NB201's ReLUs are all 4-D).</summary>
+    public static IDisposable Attach<T>(Module<T> network, PatternHooks hooks, Action<Tensor<T>> onActivation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var registrations = new List<IDisposable>();
+        foreach (var module in network.Modules())
+        {
+            bool selected = hooks == PatternHooks.ReluOutputs
+                ? module is ReLU<T>
+                : module.TypeName.Contains("ReLU", StringComparison.Ordinal);
+            if (!selected) continue;
+            bool useInput = hooks == PatternHooks.ReluNamedInputs;
+            registrations.Add(module.RegisterForwardHook((_, input, output) =>
+            {
+                var t = useInput ? input : output;
+                if (t.Rank == 4) onActivation(t);
+            }));
+        }
+        return new Registrations(registrations);
+    }
+
+    private sealed class Registrations(List<IDisposable> items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var r in items) r.Dispose();
+            items.Clear();
+        }
+    }
+
+    /// <summary>Writes bit i of <paramref name="words"/> = 1[values[i] &gt; 0] (bits past the end stay 0).</summary>
+    public static void PackPositive<T>(ReadOnlySpan<T> values, Span<ulong> words) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int needed = (values.Length + 63) >> 6;
+        if (words.Length < needed) throw new ArgumentException($"{values.Length} bits need {needed} words; {words.Length} given.", nameof(words));
+        words[..needed].Clear();
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            int lanes = Vector256<T>.Count; // 8 floats or 4 doubles: divides 64, so a vector never straddles two words
+            for (; i <= values.Length - lanes; i += lanes)
+            {
+                ulong bits = Vector256.GreaterThan(Vector256.Create(values[i..]), Vector256<T>.Zero).ExtractMostSignificantBits();
+                words[i >> 6] |= bits << (i & 63);
+            }
+        }
+        for (; i < values.Length; i++)
+            if (values[i] > T.Zero) words[i >> 6] |= 1UL << (i & 63);
+    }
+}
+
+/// <summary>
+/// NASWOT's kernel (spec §3.3): K[i, j] = Σ over hooked units of 1[c_i = c_j] = N_A − Hamming(c_i, c_j), accumulated
+/// exactly in 64-bit integers over any number of activation tensors of the same batch.
+/// </summary>
+public sealed class NaswotKernel
+{
+    private readonly long[] _k;
+    private ulong[] _codes = [];
+
+    public NaswotKernel(int batch)
+    {
+        if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch must hold at least one image.");
+        Batch = batch;
+        _k = new long[batch * batch];
+    }
+
+    public int Batch { get; }
+
+    /// <summary>Number of units accumulated so far (N_A).</summary>
+    public long Units { get; private set; }
+
+    /// <summary>Adds the codes of one activation tensor [B, …] (unit = every element after the batch dimension).</summary>
+    public void Add<T>(Tensor<T> activation) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (activation.Size(0) != Batch)
+            throw new ArgumentException($"NASWOT kernel: an activation has batch {activation.Size(0)}; the kernel was made for {Batch}.", nameof(activation));
+        int units = activation.Length / Batch;
+        int words = (units + 63) >> 6;
+        if (_codes.Length < words * Batch) _codes = new ulong[words * Batch];
+        var values = activation.ReadOnlySpan;
+        for (int b = 0; b < Batch; b++)
+            ActivationPatterns.PackPositive(values.Slice(b * units, units), _codes.AsSpan(b * words, words));
+        for (int i = 0; i < Batch; i++)
+        {
+            var ci = _codes.AsSpan(i * words, words);
+            for (int j = i; j < Batch; j++)
+            {
+                var cj = _codes.AsSpan(j * words, words);
+                long hamming = 0;
+                for (int w = 0; w < words; w++) hamming += BitOperations.PopCount(ci[w] ^ cj[w]);
+                long agree = units - hamming;
+                _k[i * Batch + j] += agree;
+                if (j != i) _k[j * Batch + i] += agree;
+            }
+        }
+        Units += units;
+    }
+
+    public long this[int i, int j] => _k[i * Batch + j];
+
+    /// <summary>ln |det K| in float64; −∞ when K is singular (decided exactly, see <see cref="LinearAlgebra"/>).</summary>
+    public double LogAbsDeterminant()
+    {
+        return LinearAlgebra.LogAbsDeterminant(_k, Batch);
+    }
+}
+
+/// <summary>
+/// SWAP's count (spec §3.5): the number of distinct S-bit sample-wise patterns over all units of all hooked activations.
+/// S ≤ 16 uses a 2^S-bit set; 16 &lt; S ≤ 64 a hash set of 64-bit patterns.
+/// </summary>
+public sealed class SwapPatternSet
+{
+    public const int MaxSamples = 64;
+    private readonly ulong[]? _bits;
+    private readonly HashSet<ulong>? _set;
+    private ulong[] _patterns = [];
+
+    public SwapPatternSet(int samples)
+    {
+        if (samples is < 1 or > MaxSamples)
+            throw new ArgumentOutOfRangeException(nameof(samples), samples, $"SWAP patterns are counted for 1..{MaxSamples} samples.");
+        Samples = samples;
+        if (samples <= 16) _bits = new ulong[(1 << samples) / 64 + 1];
+        else _set = [];
+    }
+
+    public int Samples { get; }
+
+    /// <summary>Distinct patterns seen so far.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Units read so far (V).</summary>
+    public long Units { get; private set; }
+
+    public void Add<T>(Tensor<T> activation) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (activation.Size(0) != Samples)
+            throw new ArgumentException($"SWAP: an activation has {activation.Size(0)} samples; the set was made for {Samples}.", nameof(activation));
+        int units = activation.Length / Samples;
+        if (_patterns.Length < units) _patterns = new ulong[units];
+        var patterns = _patterns.AsSpan(0, units);
+        patterns.Clear();
+        var values = activation.ReadOnlySpan;
+        for (int s = 0; s < Samples; s++)
+        {
+            var row = values.Slice(s * units, units);
+            ulong bit = 1UL << s;
+            for (int u = 0; u < units; u++)
+                if (row[u] > T.Zero) patterns[u] |= bit;
+        }
+        foreach (ulong p in patterns)
+        {
+            if (_bits is not null)
+            {
+                ref ulong word = ref _bits[p >> 6];
+                ulong mask = 1UL << (int)(p & 63);
+                if ((word & mask) == 0)
+                {
+                    word |= mask;
+                    Count++;
+                }
+            }
+            else if (_set!.Add(p)) Count++;
+        }
+        Units += units;
+    }
+}
+
+/// <summary>The dense linear algebra the proxies need, in float64.</summary>
+public static class LinearAlgebra
+{
+    /// <summary>
+    /// ln |det A| of an integer n×n matrix (row-major): −∞ when A is singular, decided exactly by elimination modulo the
+    /// prime 2⁶¹ − 1 (a non-singular A has det ≢ 0 mod p unless p divides det: probability ~1e-18); otherwise the
+    /// float64 LU value. So a rank-deficient NASWOT kernel is −∞ and never a rounding-dependent large negative number.
+    /// </summary>
+    public static double LogAbsDeterminant(long[] a, int n)
+    {
+        if (a.Length != n * n) throw new ArgumentException($"A {n}×{n} matrix has {n * n} entries, not {a.Length}.", nameof(a));
+        if (IsSingularModulo(a, n, (1UL << 61) - 1)) return double.NegativeInfinity;
+        var d = new double[a.Length];
+        for (int i = 0; i < d.Length; i++) d[i] = a[i];
+        return LogAbsDeterminant(d, n);
+    }
+
+    /// <summary>ln |det A| by LU with partial pivoting in float64 (A row-major, overwritten); −∞ for an exactly zero pivot.</summary>
+    public static double LogAbsDeterminant(double[] a, int n)
+    {
+        if (a.Length != n * n) throw new ArgumentException($"A {n}×{n} matrix has {n * n} entries, not {a.Length}.", nameof(a));
+        double logDet = 0;
+        for (int col = 0; col < n; col++)
+        {
+            int pivot = col;
+            for (int r = col + 1; r < n; r++)
+                if (Math.Abs(a[r * n + col]) > Math.Abs(a[pivot * n + col])) pivot = r;
+            if (a[pivot * n + col] == 0) return double.NegativeInfinity;
+            if (pivot != col)
+                for (int k = 0; k < n; k++) (a[col * n + k], a[pivot * n + k]) = (a[pivot * n + k], a[col * n + k]);
+            double p = a[col * n + col];
+            logDet += Math.Log(Math.Abs(p));
+            for (int r = col + 1; r < n; r++)
+            {
+                double f = a[r * n + col] / p;
+                if (f == 0) continue;
+                for (int k = col + 1; k < n; k++) a[r * n + k] -= f * a[col * n + k];
+            }
+        }
+        return logDet;
+    }
+
+    /// <summary>Whether det A ≡ 0 (mod <paramref name="prime"/>), by Gaussian elimination over the field.</summary>
+    public static bool IsSingularModulo(long[] a, int n, ulong prime)
+    {
+        var m = new ulong[a.Length];
+        for (int i = 0; i < m.Length; i++)
+        {
+            long r = a[i] % (long)prime;
+            m[i] = (ulong)(r < 0 ? r + (long)prime : r);
+        }
+        for (int col = 0; col < n; col++)
+        {
+            int pivot = col;
+            while (pivot < n && m[pivot * n + col] == 0) pivot++;
+            if (pivot == n) return true;
+            if (pivot != col)
+                for (int k = 0; k < n; k++) (m[col * n + k], m[pivot * n + k]) = (m[pivot * n + k], m[col * n + k]);
+            ulong inverse = PowMod(m[col * n + col], prime - 2, prime);
+            for (int r = col + 1; r < n; r++)
+            {
+                ulong f = MulMod(m[r * n + col], inverse, prime);
+                if (f == 0) continue;
+                for (int k = col; k < n; k++)
+                    m[r * n + k] = (m[r * n + k] + prime - MulMod(f, m[col * n + k], prime)) % prime;
+            }
+        }
+        return false;
+    }
+
+    private static ulong MulMod(ulong x, ulong y, ulong p) => (ulong)((UInt128)x * y % p);
+
+    private static ulong PowMod(ulong b, ulong e, ulong p)
+    {
+        ulong result = 1;
+        for (b %= p; e > 0; e >>= 1, b = MulMod(b, b, p))
+            if ((e & 1) == 1) result = MulMod(result, b, p);
+        return result;
+    }
+
+    /// <summary>Eigenvalues of a symmetric n×n matrix (row-major; overwritten) by cyclic Jacobi rotations, ascending.</summary>
+    public static double[] SymmetricEigenvalues(double[] a, int n)
+    {
+        if (a.Length != n * n) throw new ArgumentException($"A {n}×{n} matrix has {n * n} entries, not {a.Length}.", nameof(a));
+        for (int sweep = 0; sweep < 100; sweep++)
+        {
+            double off = 0, total = 0;
+            for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double v = a[i * n + j] * a[i * n + j];
+                total += v;
+                if (i != j) off += v;
+            }
+            if (off <= 1e-30 * total || off == 0) break;
+            for (int p = 0; p < n - 1; p++)
+            for (int q = p + 1; q < n; q++)
+            {
+                double apq = a[p * n + q];
+                if (apq == 0) continue;
+                double theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
+                double t = Math.Sign(theta) / (Math.Abs(theta) + Math.Sqrt(theta * theta + 1));
+                if (theta == 0) t = 1;
+                double c = 1 / Math.Sqrt(t * t + 1), s = t * c;
+                for (int k = 0; k < n; k++)
+                {
+                    double akp = a[k * n + p], akq = a[k * n + q];
+                    a[k * n + p] = c * akp - s * akq;
+                    a[k * n + q] = s * akp + c * akq;
+                }
+                for (int k = 0; k < n; k++)
+                {
+                    double apk = a[p * n + k], aqk = a[q * n + k];
+                    a[p * n + k] = c * apk - s * aqk;
+                    a[q * n + k] = s * apk + c * aqk;
+                }
+            }
+        }
+        var eigenvalues = new double[n];
+        for (int i = 0; i < n; i++) eigenvalues[i] = a[i * n + i];
+        Array.Sort(eigenvalues);
+        return eigenvalues;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Numerics;
+using NasPS.Compute;
+using NasPS.Networks;
+using NasPS.Randomness;
+using NasPS.Spaces;
+
+namespace NasPS.Proxies;
+
+/// <summary>
+/// A proxy that builds the genome's network in element type <typeparamref name="T"/>, then <see cref="Repeats"/> times
+/// initialises it (<see cref="Init"/>, drawing from one generator seeded with the context's seed) and evaluates it; the
+/// score is the mean. A −∞ or NaN repeat makes the mean non-finite, and it is returned so (flagged by the result).
+/// </summary>
+public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFloatingPointIeee754<T>
+{
+    protected NetworkProxy(WeightInit init, int repeats)
+    {
+        if (repeats < 1) throw new ArgumentOutOfRangeException(nameof(repeats), repeats, "A proxy needs at least one repeat.");
+        Init = init;
+        Repeats = repeats;
+    }
+
+    public abstract string Name { get; }
+    public abstract string Version { get; }
+    public abstract bool NeedsInput { get; }
+    public WeightInit Init { get; }
+    public int Repeats { get; }
+
+    public bool Supports(Genome genome) => ProxyNetworks.CanBuild(genome);
+
+    public ProxyResult Score(Genome genome, ProxyContext context)
+    {
+        RequireSupported(genome);
+        ArgumentNullException.ThrowIfNull(context);
+        long start = Stopwatch.GetTimestamp();
+        double sum = EvaluateRepeats(genome, context, Evaluate).Sum();
+        string protocol = $"{DescribeProtocol(context)}; {ProxyNetworks.Describe(Init)}; mean of {Repeats} init(s) from seed {context.Seed}";
+        return new ProxyResult(Name, Version, sum / Repeats, protocol, Stopwatch.GetElapsedTime(start));
+    }
+
+    /// <summary>Builds the network once and, for each repeat, initialises it and runs <paramref name="evaluate"/> inside
+    /// a tensor scope. Callers must have checked the genome.</summary>
+    protected List<TResult> EvaluateRepeats<TResult>(Genome genome, ProxyContext context, Func<Module<T>, ProxyContext, TResult> evaluate)
+    {
+        Validate(context);
+        var network = ProxyNetworks.Build<T>(genome, context.Dataset.Classes());
+        var rng = new Rng(context.Seed);
+        var results = new List<TResult>(Repeats);
+        for (int r = 0; r < Repeats; r++)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            ProxyNetworks.Initialize(network, Init, rng);
+            using var scope = Tensors.NewScope();
+            results.Add(evaluate(network, context));
+        }
+        return results;
+    }
+
+    protected void RequireSupported(Genome genome)
+    {
+        ArgumentNullException.ThrowIfNull(genome);
+        if (!Supports(genome))
+            throw new ArgumentException($"Proxy '{Name}' does not support {genome.SpaceName} genomes ('{genome.Canonical}').", nameof(genome));
+    }
+
+    /// <summary>Checks the context before any work (e.g. that the input batch is there and large enough).</summary>
+    protected virtual void Validate(ProxyContext context) { }
+
+    /// <summary>One evaluation of the initialised network.</summary>
+    protected abstract double Evaluate(Module<T> network, ProxyContext context);
+
+    /// <summary>Batch, input, dtype, BN mode and formula, for the result's protocol record.</summary>
+    protected abstract string DescribeProtocol(ProxyContext context);
+
+    protected static string DTypeName => typeof(T) == typeof(double) ? "float64" : "float32";
+}

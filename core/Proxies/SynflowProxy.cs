@@ -1,0 +1,128 @@
+using NasPS.Compute;
+using NasPS.Networks;
+using NasPS.Spaces;
+
+namespace NasPS.Proxies;
+
+/// <summary>Which per-weight term the Synflow family sums (spec §3.1).</summary>
+public enum SynflowVariant
+{
+    /// <summary>Σ|W ⊙ ln(1 + ∂R/∂W)| (log1p): FreeREA's released code and its C100/IN16 caches.</summary>
+    LogSynflow,
+    /// <summary>Σ|W ⊙ ln(∂R/∂W + 10⁻⁶)|: the variant behind FreeREA's cached CIFAR-10 column.</summary>
+    LogSynflowEpsilon,
+    /// <summary>Σ|W ⊙ ∂R/∂W|.</summary>
+    Synflow,
+}
+
+/// <summary>The three Synflow-family sums of one backward pass.</summary>
+public readonly record struct SynflowTerms(double LogSynflow, double LogSynflowEpsilon, double Synflow)
+{
+    public double Of(SynflowVariant variant) => variant switch
+    {
+        SynflowVariant.LogSynflow => LogSynflow,
+        SynflowVariant.LogSynflowEpsilon => LogSynflowEpsilon,
+        _ => Synflow,
+    };
+}
+
+/// <summary>The Synflow family on a given network (weights as they are; spec §3.1).</summary>
+public static class SynflowScore
+{
+    public const double CachedEpsilon = 1e-6;
+
+    /// <summary>
+    /// Bypasses every BatchNorm, replaces every parameter and buffer by its absolute value, feeds one all-ones image of
+    /// <paramref name="resolution"/>², back-propagates R = Σ logits and sums the variant's term over the weights of every
+    /// Conv2d and Linear layer (biases excluded; a layer without a gradient contributes 0). The network's values and BN
+    /// mode are restored afterwards. float64 is required: Synflow reaches 10⁶⁷ on NAS-Bench-201. All three variants come
+    /// from the same gradient, so they are computed together.
+    /// </summary>
+    public static SynflowTerms Compute(Module<double> network, int resolution)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var state = network.NamedParameters().Concat(network.NamedBuffers()).Select(p => p.Tensor).ToList();
+        var saved = state.Select(t => t.ToArray()).ToList();
+        var bypassed = network.Modules().OfType<Networks.Layers.BatchNorm2d<double>>().Select(bn => bn.Bypassed).ToList();
+        try
+        {
+            network.SetBatchNormBypass(true);
+            foreach (var t in state)
+            {
+                var s = t.Span;
+                for (int i = 0; i < s.Length; i++) s[i] = Math.Abs(s[i]);
+            }
+            network.ZeroGrad();
+            using var scope = Tensors.NewScope();
+            var logits = network.Forward(Tensors.Ones<double>(1, 3, resolution, resolution));
+            Ops.Sum(logits).Backward();
+            double log1p = 0, logEpsilon = 0, plain = 0;
+            foreach (var w in ProxyNetworks.ConvAndLinearWeights(network))
+            {
+                if (w.Grad is null) continue;
+                var ws = w.ReadOnlySpan;
+                var gs = w.Grad.ReadOnlySpan;
+                double layerLog1p = 0, layerLogEpsilon = 0, layerPlain = 0;
+                for (int i = 0; i < ws.Length; i++)
+                {
+                    layerLog1p += Math.Abs(ws[i] * double.LogP1(gs[i]));
+                    layerLogEpsilon += Math.Abs(ws[i] * Math.Log(gs[i] + CachedEpsilon));
+                    layerPlain += Math.Abs(ws[i] * gs[i]);
+                }
+                log1p += layerLog1p;
+                logEpsilon += layerLogEpsilon;
+                plain += layerPlain;
+            }
+            return new SynflowTerms(log1p, logEpsilon, plain);
+        }
+        finally
+        {
+            for (int i = 0; i < state.Count; i++) saved[i].CopyTo(state[i].Span);
+            var bns = network.Modules().OfType<Networks.Layers.BatchNorm2d<double>>().ToList();
+            for (int i = 0; i < bns.Count; i++) bns[i].Bypassed = bypassed[i];
+            network.ZeroGrad();
+        }
+    }
+}
+
+/// <summary>LogSynflow / Synflow as a registered proxy: FreeREA's protocol (spec §3.1, §4.1) — float64, every BN bypassed,
+/// all-ones input of batch 1 at the dataset resolution; kaiming-normal fan_out init, mean of 3 inits by default.</summary>
+public sealed class SynflowProxy(SynflowVariant variant, WeightInit init = WeightInit.KaimingNormalFanOut, int repeats = 3)
+    : NetworkProxy<double>(init, repeats)
+{
+    public SynflowVariant Variant { get; } = variant;
+
+    public override string Name => Variant switch
+    {
+        SynflowVariant.LogSynflow => "logsynflow",
+        SynflowVariant.LogSynflowEpsilon => "logsynflow-eps",
+        _ => "synflow",
+    };
+
+    public override string Version => "1";
+    public override bool NeedsInput => false;
+
+    /// <summary>All three variants under this proxy's protocol (one backward pass per init), each the mean over the inits.</summary>
+    public SynflowTerms ScoreTerms(Genome genome, ProxyContext context)
+    {
+        RequireSupported(genome);
+        ArgumentNullException.ThrowIfNull(context);
+        var terms = EvaluateRepeats(genome, context, (network, c) => SynflowScore.Compute(network, c.Dataset.Resolution()));
+        return new SynflowTerms(terms.Average(t => t.LogSynflow), terms.Average(t => t.LogSynflowEpsilon), terms.Average(t => t.Synflow));
+    }
+
+    protected override double Evaluate(Module<double> network, ProxyContext context) =>
+        SynflowScore.Compute(network, context.Dataset.Resolution()).Of(Variant);
+
+    protected override string DescribeProtocol(ProxyContext context)
+    {
+        int r = context.Dataset.Resolution();
+        string term = Variant switch
+        {
+            SynflowVariant.LogSynflow => "Σ|W⊙ln(1+∂R/∂W)|",
+            SynflowVariant.LogSynflowEpsilon => "Σ|W⊙ln(∂R/∂W+1e-6)| (FreeREA C10 cache variant)",
+            _ => "Σ|W⊙∂R/∂W|",
+        };
+        return $"{Name}: {term} over conv+linear weights, R = Σ logits; float64, every BN bypassed, |state|, all-ones input [1,3,{r},{r}]";
+    }
+}
