@@ -17,6 +17,7 @@ using NasPS.Spaces.NasBench201;
 //   design <n> <subsetSeed> <batch> <side> <out.csv>  candidate scores on a seeded subset (CIFAR-10 images and noise inputs)
 //   layers <n> <subsetSeed> <batch> <side> <out.csv> [img,noise] per-layer entropies (long format) for offline aggregation
 //   score  <from> <to> <batch> <dataset> <out.csv>  frozen definition on official indices [from, to), appended
+//   size   <n> <sampleSeed> <out.csv>           NATS size space: entropic, NasPS LogSynflow, params, FLOPs (CIFAR-10)
 //   report <scores.csv>                         Spearman / Kendall of every numeric column against the test accuracies
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 Parallelism.Degree = int.Parse(Environment.GetEnvironmentVariable("NASPS_THREADS") ?? "1", CultureInfo.InvariantCulture);
@@ -30,6 +31,7 @@ switch (args[0])
     case "design": Design(int.Parse(args[1]), ulong.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), args[5]); break;
     case "score": Score(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), DatasetInfo.Parse(args[4]), args[5]); break;
     case "layers": Layers(int.Parse(args[1]), ulong.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), args[5], args.Length > 6 ? args[6] : "img,noise"); break;
+    case "size": Size(int.Parse(args[1]), ulong.Parse(args[2]), args[3]); break;
     case "report": Report(args[1]); break;
     default: throw new ArgumentException($"Unknown command '{args[0]}'.");
 }
@@ -172,6 +174,25 @@ void Score(int from, int to, int batch, Dataset dataset, string outPath)
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{index},{result.Value:R},{result.Elapsed.TotalSeconds:F4}"));
         writer.Flush();
         if (++count % 50 == 0) Console.Error.WriteLine($"{count} archs, {sw.Elapsed.TotalSeconds / count:F3} s/arch");
+    }
+}
+
+void Size(int n, ulong sampleSeed, string outPath)
+{
+    var sizes = NasPS.Spaces.NatsSize.NatsSizeSpace.Instance;
+    var entropic = new EntropicScore();
+    var logSynflow = new SynflowProxy(SynflowVariant.LogSynflow);
+    var rng = new Rng(sampleSeed);
+    using var writer = new StreamWriter(outPath);
+    writer.WriteLine("index,channels,entropic,logsynflow,params,flops");
+    for (int k = 0; k < n; k++)
+    {
+        var genome = sizes.Sample(rng);
+        var context = new ProxyContext { Dataset = Dataset.Cifar10, Seed = 1 };
+        double e = entropic.Score(genome, context).Value, l = logSynflow.Score(genome, context).Value;
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{sizes.IndexOf(genome)},{genome.Canonical},{e:R},{l:R},{sizes.CountParameters(genome, Dataset.Cifar10)},{sizes.CountFlops(genome, Dataset.Cifar10)}"));
+        writer.Flush();
     }
 }
 

@@ -4,10 +4,8 @@ using NasPS.Compute;
 using NasPS.Data;
 using NasPS.Networks;
 using NasPS.Networks.Layers;
-using NasPS.Networks.NasBench201;
 using NasPS.Randomness;
 using NasPS.Spaces;
-using NasPS.Spaces.NasBench201;
 
 namespace NasPS.Proxies.Entropic;
 
@@ -97,13 +95,15 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
     public string Name => ProxyName;
     public string Version => "1.0";
     public bool NeedsInput => Options.Input == EntropicInput.Images;
-    public bool Supports(Genome genome) => genome is Nb201Genome;
+    /// <summary>NAS-Bench-201 cells and NATS size configurations: the genomes with a benchmark network.</summary>
+    public bool Supports(Genome genome) => ProxyNetworks.CanBuild(genome);
 
     public ProxyResult Score(Genome genome, ProxyContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (genome is not Nb201Genome cell)
-            throw new NotSupportedException($"The entropic score is defined on NAS-Bench-201 cells; got a {genome.SpaceName} genome.");
+        ArgumentNullException.ThrowIfNull(genome);
+        if (!Supports(genome))
+            throw new NotSupportedException($"The entropic score needs a network: NasBench201 or NatsSize genomes; got a {genome.SpaceName} genome.");
         long start = Stopwatch.GetTimestamp();
         var input = ResolveInput(context);
         var rng = new Rng(context.Seed);
@@ -111,7 +111,7 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
         for (int r = 0; r < Options.Repeats; r++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            var network = TinyNetwork<float>.ForDataset(cell, context.Dataset, rng: null);
+            var network = ProxyNetworks.Build<float>(genome, context.Dataset.Classes());
             InitialiseKaimingFanOut(network, rng.Fork((ulong)r));
             total += Aggregate(Measure(network, input, Options.Epsilon), Options);
         }

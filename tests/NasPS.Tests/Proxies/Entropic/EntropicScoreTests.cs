@@ -7,6 +7,7 @@ using NasPS.Proxies;
 using NasPS.Proxies.Entropic;
 using NasPS.Spaces;
 using NasPS.Spaces.NasBench201;
+using NasPS.Spaces.NatsSize;
 using Xunit;
 
 namespace NasPS.Tests.Proxies.Entropic;
@@ -164,6 +165,16 @@ public class EntropicScoreTests
         Assert.IsType<EntropicScore>(proxy);
         Assert.False(proxy.NeedsInput);
         Assert.True(proxy.Supports(NasBench201Space.Instance.Parse(AllSkip)));
+        Assert.True(proxy.Supports(NatsSizeSpace.Instance.FromIndex(0)));
+    }
+
+    [Fact]
+    public void ScoresANatsSizeNetwork()
+    {
+        // The widest configuration has live ReLUs everywhere: a positive, finite score.
+        var widest = NatsSizeSpace.Instance.Parse("64:64:64:64:64");
+        var result = new EntropicScore().Score(widest, new ProxyContext { Dataset = Dataset.Cifar10, Seed = 1 });
+        Assert.True(result.IsFinite && result.Value > 0, result.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static void AssertClose(double expected, double actual, double tolerance, string what) =>
