@@ -17,6 +17,7 @@ using NasPS.Spaces.NasBench201;
 //   design <n> <subsetSeed> <batch> <side> <out.csv>  candidate scores on a seeded subset (CIFAR-10 images and noise inputs)
 //   layers <n> <subsetSeed> <batch> <side> <out.csv> [img,noise] per-layer entropies (long format) for offline aggregation
 //   score  <from> <to> <batch> <dataset> <out.csv>  frozen definition on official indices [from, to), appended
+//   logsynflow <from> <to> <out.csv>            NasPS LogSynflow (released ln(1+g) definition, FreeREA protocol) on NB201, CIFAR-10
 //   size   <n> <sampleSeed> <out.csv>           NATS size space: entropic, NasPS LogSynflow, params, FLOPs (CIFAR-10)
 //   report <scores.csv>                         Spearman / Kendall of every numeric column against the test accuracies
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -31,6 +32,7 @@ switch (args[0])
     case "design": Design(int.Parse(args[1]), ulong.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), args[5]); break;
     case "score": Score(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), DatasetInfo.Parse(args[4]), args[5]); break;
     case "layers": Layers(int.Parse(args[1]), ulong.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), args[5], args.Length > 6 ? args[6] : "img,noise"); break;
+    case "logsynflow": LogSynflow(int.Parse(args[1]), int.Parse(args[2]), args[3]); break;
     case "size": Size(int.Parse(args[1]), ulong.Parse(args[2]), args[3]); break;
     case "report": Report(args[1]); break;
     default: throw new ArgumentException($"Unknown command '{args[0]}'.");
@@ -51,22 +53,29 @@ void Time(int batch, int archs, int side)
         var net = TinyNetwork<float>.ForDataset(genome, Dataset.Cifar10, null);
         EntropicScore.InitialiseKaimingFanOut(net, new Rng(2));
         net.Train();
-        // Alternate the order so that warm caches favour neither.
-        for (int k = 0; k < 2; k++)
+        // Four rounds alternating which pass goes first (warm buffers favour neither); the minimum of each, rounds 1–3.
+        double bestPlain = double.MaxValue, bestHooked = double.MaxValue;
+        for (int k = 0; k < 4; k++)
         {
-            var t0 = Stopwatch.GetTimestamp();
-            using (Tensors.NewScope())
-            using (Tensors.NoGrad())
+            double a = 0, b = 0;
+            for (int pass = 0; pass < 2; pass++)
             {
-                var x = Tensors.FromArray<float>(input.Pixels, input.Shape);
-                net.Forward(x);
+                bool hookedPass = (pass == 1) ^ (k % 2 == 1);
+                var t0 = Stopwatch.GetTimestamp();
+                if (hookedPass)
+                    // What the proxy runs for the frozen (Bernoulli) definition: on-counts only.
+                    EntropicScore.Measure(net, input, 1e-5, moments: false);
+                else
+                    using (Tensors.NewScope())
+                    using (Tensors.NoGrad())
+                        net.Forward(Tensors.FromArray<float>(input.Pixels, input.Shape));
+                double t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                if (hookedPass) b = t; else a = t;
             }
-            double a = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            t0 = Stopwatch.GetTimestamp();
-            EntropicScore.Measure(net, input, 1e-5);
-            double b = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            if (k == 1) { plain += a; hooked += b; }
+            if (k > 0) { bestPlain = Math.Min(bestPlain, a); bestHooked = Math.Min(bestHooked, b); }
         }
+        plain += bestPlain;
+        hooked += bestHooked;
     }
     Console.WriteLine($"batch {batch}, {side}×{side}, {archs} archs: forward {plain / archs:F4} s/arch, forward+entropy {hooked / archs:F4} s/arch, ratio {hooked / plain:F3}");
 }
@@ -174,6 +183,19 @@ void Score(int from, int to, int batch, Dataset dataset, string outPath)
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{index},{result.Value:R},{result.Elapsed.TotalSeconds:F4}"));
         writer.Flush();
         if (++count % 50 == 0) Console.Error.WriteLine($"{count} archs, {sw.Elapsed.TotalSeconds / count:F3} s/arch");
+    }
+}
+
+void LogSynflow(int from, int to, string outPath)
+{
+    var proxy = new SynflowProxy(SynflowVariant.LogSynflow);
+    using var writer = new StreamWriter(outPath);
+    writer.WriteLine("index,logsynflow,logsynflow_eps");
+    for (int index = from; index < to; index++)
+    {
+        var terms = proxy.ScoreTerms(space.FromIndex(index), new ProxyContext { Dataset = Dataset.Cifar10, Seed = 1 });
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{index},{terms.LogSynflow:R},{terms.LogSynflowEpsilon:R}"));
+        writer.Flush();
     }
 }
 

@@ -50,24 +50,29 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
 
     private readonly List<IDisposable> _hooks = [];
     private readonly List<Accumulator> _accumulators = [];
+    private readonly bool _moments;
 
     /// <summary>Hooks every ReLU module of <paramref name="network"/>, in module order.</summary>
-    public ActivationEntropyRecorder(Module<T> network)
+    /// <param name="moments">Also accumulate sums and sums of squares (the Gaussian statistics). Without them only on-counts
+    /// are kept — all the Bernoulli estimator needs, at a fraction of the cost — and the Gaussian fields of
+    /// <see cref="LayerEntropy"/> are NaN.</param>
+    public ActivationEntropyRecorder(Module<T> network, bool moments = true)
     {
         ArgumentNullException.ThrowIfNull(network);
+        _moments = moments;
         foreach (var (name, module) in network.NamedModules())
         {
             if (module is not ReLU<T>) continue;
             var accumulator = new Accumulator(name);
             _accumulators.Add(accumulator);
-            _hooks.Add(module.RegisterForwardHook((_, _, output) => Accumulate(accumulator, output)));
+            _hooks.Add(module.RegisterForwardHook((_, _, output) => Accumulate(accumulator, output, moments)));
         }
     }
 
     /// <summary>Number of hooked ReLU modules.</summary>
     public int HookedModules => _accumulators.Count;
 
-    private static void Accumulate(Accumulator a, Tensor<T> output)
+    private static void Accumulate(Accumulator a, Tensor<T> output, bool moments)
     {
         if (output.Rank < 2) throw new InvalidOperationException($"{a.Name}: a hooked activation needs a batch dimension.");
         int batch = output.Size(0), elements = output.Length / batch;
@@ -76,14 +81,15 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
             if (a.On.Length != elements)
             {
                 a.On = new int[elements];
-                a.Sum = new double[elements];
-                a.SumOfSquares = new double[elements];
+                a.Sum = moments ? new double[elements] : [];
+                a.SumOfSquares = moments ? new double[elements] : [];
             }
         }
         else if (a.On.Length != elements)
             throw new InvalidOperationException($"{a.Name}: the activation changed size between passes ({a.On.Length} → {elements} elements per sample).");
         var values = output.ReadOnlySpan;
-        AccumulateSamples(a, values, batch, elements);
+        if (moments) AccumulateSamples(a, values, batch, elements);
+        else CountOn(a, values, batch, elements);
         a.Samples += batch;
     }
 
@@ -104,6 +110,16 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
                 sum[e] += v;
                 squares[e] += v * v;
             }
+        }
+    }
+
+    private static void CountOn(Accumulator a, ReadOnlySpan<T> values, int batch, int elements)
+    {
+        var on = a.On.AsSpan(0, elements);
+        for (int n = 0; n < batch; n++)
+        {
+            var sample = values.Slice(n * elements, elements);
+            for (int e = 0; e < sample.Length; e++) on[e] += sample[e] > T.Zero ? 1 : 0;
         }
     }
 
@@ -139,19 +155,22 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
             for (int e = 0; e < a.On.Length; e++)
             {
                 bernoulli += bernoulliOf[a.On[e]];
+                totalOn += a.On[e];
+                if (!_moments) continue;
                 double mean = a.Sum[e] * inverseSamples;
                 // Population variance; clamp the rounding residue of E[x²] − E[x]² at 0.
                 double variance = Math.Max(0, a.SumOfSquares[e] * inverseSamples - mean * mean);
                 if (variance == 0) constant++;
                 total += a.Sum[e];
-                totalOn += a.On[e];
                 totalSquares += a.SumOfSquares[e];
                 gaussian += GaussianEntropy(variance, epsilon);
             }
             int count = a.On.Length;
             double values = (double)count * a.Samples, layerMean = total / values;
             double layerVariance = Math.Max(0, totalSquares / values - layerMean * layerMean);
-            layers.Add(new LayerEntropy(a.Name, count, bernoulli / count, gaussian / count, (double)constant / count, layerVariance, totalOn / values, epsilon));
+            layers.Add(_moments
+                ? new LayerEntropy(a.Name, count, bernoulli / count, gaussian / count, (double)constant / count, layerVariance, totalOn / values, epsilon)
+                : new LayerEntropy(a.Name, count, bernoulli / count, double.NaN, double.NaN, double.NaN, totalOn / values, epsilon));
         }
         return layers;
     }

@@ -113,7 +113,7 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
             context.Cancellation.ThrowIfCancellationRequested();
             var network = ProxyNetworks.Build<float>(genome, context.Dataset.Classes());
             InitialiseKaimingFanOut(network, rng.Fork((ulong)r));
-            total += Aggregate(Measure(network, input, Options.Epsilon), Options);
+            total += Aggregate(Measure(network, input, Options.Epsilon, moments: Options.Estimator == EntropyEstimator.Gaussian), Options);
         }
         string protocol = $"{Options.Describe()}; input: {input.Source}; seed {context.Seed}";
         return new ProxyResult(Name, Version, total / Options.Repeats, protocol, Stopwatch.GetElapsedTime(start));
@@ -165,10 +165,11 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
     }
 
     /// <summary>One forward pass in train mode (batch-statistics BN) without gradients; the per-layer entropies of every ReLU.</summary>
-    public static IReadOnlyList<LayerEntropy> Measure<T>(Module<T> network, ImageBatch input, double epsilon)
+    /// <param name="moments">Whether to compute the Gaussian statistics too (see <see cref="ActivationEntropyRecorder{T}"/>).</param>
+    public static IReadOnlyList<LayerEntropy> Measure<T>(Module<T> network, ImageBatch input, double epsilon, bool moments = true)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        using var recorder = new ActivationEntropyRecorder<T>(network);
+        using var recorder = new ActivationEntropyRecorder<T>(network, moments);
         network.Train();
         using (Tensors.NewScope())
         using (Tensors.NoGrad())

@@ -115,6 +115,17 @@ public class EntropicScoreTests
     }
 
     [Fact]
+    public void CountsOnlyRecordingGivesTheSameBernoulliStatistics()
+    {
+        // The proxy skips the Gaussian moments for the Bernoulli definition; the on-counts must not change.
+        var expected = Expected();
+        var full = EntropicScore.Measure(FixtureNetwork<float>(expected, "mixed"), FixtureInput(), 1e-5, moments: true);
+        var counts = EntropicScore.Measure(FixtureNetwork<float>(expected, "mixed"), FixtureInput(), 1e-5, moments: false);
+        Assert.Equal(full.Select(l => (l.Name, l.MeanBernoulli, l.OnFraction)), counts.Select(l => (l.Name, l.MeanBernoulli, l.OnFraction)));
+        Assert.All(counts, l => Assert.True(double.IsNaN(l.MeanGaussian)));
+    }
+
+    [Fact]
     public void BinaryEntropyHandWorkedValues()
     {
         Assert.Equal(0, ActivationEntropyRecorder<double>.BinaryEntropy(0));
