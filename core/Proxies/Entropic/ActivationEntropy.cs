@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using NasPS.Compute;
 using NasPS.Networks;
 using NasPS.Networks.Layers;
@@ -119,7 +120,16 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
         for (int n = 0; n < batch; n++)
         {
             var sample = values.Slice(n * elements, elements);
-            for (int e = 0; e < sample.Length; e++) on[e] += sample[e] > T.Zero ? 1 : 0;
+            int e = 0;
+            if (typeof(T) == typeof(float) && Vector.IsHardwareAccelerated)
+            {
+                // A float comparison lane is all ones — −1 as an int32 — where the element is on: subtracting it counts.
+                var counts = MemoryMarshal.Cast<int, Vector<int>>(on);
+                var lanes = MemoryMarshal.Cast<T, Vector<T>>(sample);
+                for (int v = 0; v < lanes.Length; v++) counts[v] -= Vector.As<T, int>(Vector.GreaterThan(lanes[v], Vector<T>.Zero));
+                e = lanes.Length * Vector<T>.Count;
+            }
+            for (; e < sample.Length; e++) on[e] += sample[e] > T.Zero ? 1 : 0;
         }
     }
 

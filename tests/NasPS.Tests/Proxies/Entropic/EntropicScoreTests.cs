@@ -125,6 +125,34 @@ public class EntropicScoreTests
         Assert.All(counts, l => Assert.True(double.IsNaN(l.MeanGaussian)));
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(37)]
+    public void OnCountsOfAHandMadeActivationMatchADirectCount(int elements)
+    {
+        // Sizes that leave a remainder after whole SIMD vectors (and 7: no whole vector at all).
+        const int batch = 3;
+        var pixels = new float[batch * elements];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (i * 7 % 5) - 2f; // −2..2, zeros included
+        var input = new ImageBatch(pixels, new int[batch], 1, 1, elements, "hand-made");
+        var network = new NasPS.Networks.Layers.Sequential<float>(new NasPS.Networks.Layers.ReLU<float>());
+        foreach (bool moments in new[] { false, true })
+        {
+            var layer = Assert.Single(EntropicScore.Measure(network, input, 1e-5, moments));
+            double expectedBernoulli = 0;
+            long on = 0;
+            for (int e = 0; e < elements; e++)
+            {
+                int k = 0;
+                for (int n = 0; n < batch; n++) k += pixels[n * elements + e] > 0 ? 1 : 0;
+                expectedBernoulli += ActivationEntropyRecorder<float>.BinaryEntropy(k / (double)batch);
+                on += k;
+            }
+            Assert.Equal(expectedBernoulli / elements, layer.MeanBernoulli, 14);
+            Assert.Equal(on / (double)(batch * elements), layer.OnFraction, 14);
+        }
+    }
+
     [Fact]
     public void BinaryEntropyHandWorkedValues()
     {
