@@ -119,17 +119,18 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
         return new ProxyResult(Name, Version, total / Options.Repeats, protocol, Stopwatch.GetElapsedTime(start));
     }
 
+    // The noise protocol is data-free: a context batch is ignored (IZeroCostProxy.NeedsInput is false), so the same
+    // seed gives the same score whoever calls. The image protocol requires the batch.
     private ImageBatch ResolveInput(ProxyContext context)
     {
-        if (context.Input is { } images)
+        if (Options.Input == EntropicInput.GaussianNoise)
         {
-            if (images.Count < 2) throw new ArgumentException("The entropic score needs a batch of at least 2 images.", nameof(context));
-            return Options.Resolution is { } side ? Downsample(images, side) : images;
+            int resolution = Options.Resolution ?? context.Dataset.Resolution();
+            return Batches.Gaussian(Options.Batch, 3, resolution, resolution, context.Seed);
         }
-        if (Options.Input == EntropicInput.Images)
-            throw new ArgumentException("This entropic-score protocol needs an input batch (ProxyContext.Input).", nameof(context));
-        int resolution = Options.Resolution ?? context.Dataset.Resolution();
-        return Batches.Gaussian(Options.Batch, 3, resolution, resolution, context.Seed);
+        var images = context.Input ?? throw new ArgumentException("This entropic-score protocol needs an input batch (ProxyContext.Input).", nameof(context));
+        if (images.Count < 2) throw new ArgumentException("The entropic score needs a batch of at least 2 images.", nameof(context));
+        return Options.Resolution is { } side ? Downsample(images, side) : images;
     }
 
     /// <summary>Block-averages square images to <paramref name="side"/>×<paramref name="side"/> (the side must divide theirs).</summary>

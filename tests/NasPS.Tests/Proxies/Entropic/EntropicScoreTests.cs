@@ -187,6 +187,21 @@ public class EntropicScoreTests
     }
 
     [Fact]
+    public void NoiseProtocolIgnoresAContextBatch()
+    {
+        var proxy = new EntropicScore();
+        var genome = NasBench201Space.Instance.Parse(AllSkip);
+        var images = Batches.Gaussian(4, 3, 32, 32, seed: 99);
+        double without = proxy.Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Seed = 2 }).Value;
+        double with = proxy.Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Seed = 2, Input = images }).Value;
+        Assert.Equal(without, with);
+        var imageProtocol = new EntropicScore(new EntropicOptions { Input = EntropicInput.Images });
+        Assert.True(imageProtocol.NeedsInput);
+        Assert.Throws<ArgumentException>(() => imageProtocol.Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Seed = 2 }));
+        Assert.True(double.IsFinite(imageProtocol.Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Seed = 2, Input = images }).Value));
+    }
+
+    [Fact]
     public void DisconnectedCellScoresZeroAndBelowConnectedOnes()
     {
         var proxy = new EntropicScore();
