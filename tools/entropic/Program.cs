@@ -16,7 +16,7 @@ using NasPS.Spaces.NasBench201;
 //   time   <batch> <archs> <side>                   forward cost with and without the entropy hooks
 //   design <n> <subsetSeed> <batch> <side> <out.csv>  candidate scores on a seeded subset (CIFAR-10 images and noise inputs)
 //   layers <n> <subsetSeed> <batch> <side> <out.csv> [img,noise] per-layer entropies (long format) for offline aggregation
-//   score  <from> <to> <batch> <dataset> <out.csv>  frozen definition on official indices [from, to), appended
+//   score  <from> <to> <batch> <dataset> <out.csv> [seed=1] frozen definition on official indices [from, to), appended
 //   logsynflow <from> <to> <out.csv>            NasPS LogSynflow (released ln(1+g) definition, FreeREA protocol) on NB201, CIFAR-10
 //   size   <n> <sampleSeed> <out.csv>           NATS size space: entropic, NasPS LogSynflow, params, FLOPs (CIFAR-10)
 //   report <scores.csv>                         Spearman / Kendall of every numeric column against the test accuracies
@@ -30,7 +30,7 @@ switch (args[0])
 {
     case "time": Time(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3])); break;
     case "design": Design(int.Parse(args[1]), ulong.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), args[5]); break;
-    case "score": Score(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), DatasetInfo.Parse(args[4]), args[5]); break;
+    case "score": Score(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), DatasetInfo.Parse(args[4]), args[5], args.Length > 6 ? ulong.Parse(args[6]) : 1); break;
     case "layers": Layers(int.Parse(args[1]), ulong.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), args[5], args.Length > 6 ? args[6] : "img,noise"); break;
     case "logsynflow": LogSynflow(int.Parse(args[1]), int.Parse(args[2]), args[3]); break;
     case "size": Size(int.Parse(args[1]), ulong.Parse(args[2]), args[3]); break;
@@ -165,7 +165,7 @@ void Layers(int n, ulong subsetSeed, int batch, int side, string outPath, string
     }
 }
 
-void Score(int from, int to, int batch, Dataset dataset, string outPath)
+void Score(int from, int to, int batch, Dataset dataset, string outPath, ulong seed)
 {
     var proxy = new EntropicScore(new EntropicOptions { Batch = batch });
     Console.Error.WriteLine(proxy.Options.Describe());
@@ -179,7 +179,7 @@ void Score(int from, int to, int batch, Dataset dataset, string outPath)
     {
         if (done.Contains(index)) continue;
         // One seed for every architecture: the same noise batch, as a search scoring with one seed would use.
-        var result = proxy.Score(space.FromIndex(index), new ProxyContext { Dataset = dataset, Seed = 1 });
+        var result = proxy.Score(space.FromIndex(index), new ProxyContext { Dataset = dataset, Seed = seed });
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{index},{result.Value:R},{result.Elapsed.TotalSeconds:F4}"));
         writer.Flush();
         if (++count % 50 == 0) Console.Error.WriteLine($"{count} archs, {sw.Elapsed.TotalSeconds / count:F3} s/arch");
