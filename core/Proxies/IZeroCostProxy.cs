@@ -64,6 +64,7 @@ public static class ZeroCostProxies
         ArchitectureProxy.Skip,
         ArchitectureProxy.Params,
         ArchitectureProxy.Flops,
+        new Entropic.EntropicScore(),
     ]);
 
     private static readonly Lock Gate = new();
