@@ -20,6 +20,7 @@
         'Invoke-RandomSearch'
         'Invoke-SedSearch'
         'Invoke-SwapNasSearch'
+        'Measure-EntropicScore'
         'Measure-LogSynflow'
         'Measure-Naswot'
         'Measure-ProxyCorrelation'

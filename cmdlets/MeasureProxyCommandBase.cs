@@ -203,3 +203,11 @@ public sealed class MeasureSwapScoreCommand : MeasureProxyCommandBase
 
     protected override IReadOnlyList<string> ProxyNames => [Regularized ? "swap-reg" : "swap"];
 }
+
+/// <summary>NasPS's Entropic Score: the information ReLU on/off states carry about which unit they belong to, summed over layers.</summary>
+[Cmdlet(VerbsDiagnostic.Measure, "EntropicScore")]
+[OutputType(typeof(ArchitectureRecord))]
+public sealed class MeasureEntropicScoreCommand : MeasureProxyCommandBase
+{
+    protected override IReadOnlyList<string> ProxyNames => ["entropic"];
+}
