@@ -34,7 +34,7 @@ public sealed record SearchRequest
     public long? MaxFlops { get; init; }
     /// <summary>Budget in minutes (FreeREA's default 0.75); null: the method's default.</summary>
     public double? BudgetMinutes { get; init; }
-    /// <summary>Proxies to rank by (topology phase for cyclic); null: the method's default.</summary>
+    /// <summary>Proxies to rank by (the topology phase for cyclic); null: the method's default (<see cref="SearchLauncher.DefaultProxies"/>).</summary>
     public IReadOnlyList<string>? Proxies { get; init; }
     /// <summary>Cyclic only: proxies of the size phase; null: LogSynflow.</summary>
     public IReadOnlyList<string>? SizeProxies { get; init; }
@@ -56,7 +56,8 @@ public static class SearchLauncher
 {
     public static IReadOnlyList<string> DefaultProxies(SearchMethod method) => method switch
     {
-        SearchMethod.FreeRea or SearchMethod.Cyclic => ["naswot", "logsynflow", "skip"],
+        SearchMethod.FreeRea => ["naswot", "logsynflow", "skip"],
+        SearchMethod.Cyclic => ["entropic"], // the topology phase, live; the size phase ranks by LogSynflow
         SearchMethod.SwapNas => ["swap-reg"],
         SearchMethod.Random => ["naswot"],
         SearchMethod.Sed => ["sed"],
@@ -88,7 +89,9 @@ public static class SearchLauncher
                 var factored = request.Space.Name == NasBench201Space.SpaceName
                     ? Nb201FactoredSpace.Instance
                     : throw new NotSupportedException($"The cyclic search needs a space that separates topology from size; {request.Space.Name} does not (yet).");
-                var topology = Scorer(request, request.Proxies ?? ["naswot", "skip"]);
+                // Live, topology is ranked by the Entropic Score (spec §7.2); FreeREA's cached table has no entropic
+                // column, so cached runs rank topology by NASWOT + skip, the setting validated on cached values.
+                var topology = Scorer(request, request.Proxies ?? (request.CachedProxies is null ? DefaultProxies(SearchMethod.Cyclic) : ["naswot", "skip"]));
                 var size = Scorer(request, request.SizeProxies ?? ["logsynflow"]);
                 var options = new CyclicSearchOptions { Constraints = constraints, Seed = request.Seed, Accounting = accounting, BudgetMinutes = request.BudgetMinutes ?? 0.75 };
                 return request.Resume
