@@ -20,7 +20,7 @@ public class ProxyProtocolTests
     [Fact]
     public void EveryProxyOfThisAreaIsRegisteredUnderItsName()
     {
-        foreach (var name in new[] { "logsynflow", "logsynflow-eps", "synflow", "naswot", "naswot-official", "swap", "swap-reg", "skip", "params", "flops" })
+        foreach (var name in new[] { "logsynflow", "logsynflow-eps", "synflow", "naswot", "naswot-official", "swap", "swap-reg", "skip", "params", "flops", "grad_norm", "snip", "jacob_cov" })
             Assert.Equal(name, ZeroCostProxies.Get(name.ToUpperInvariant()).Name);
     }
 
@@ -98,6 +98,9 @@ public class ProxyProtocolTests
         var resolution = Assert.Throws<ArgumentException>(() => naswot.Score(genome, new ProxyContext { Dataset = Dataset.ImageNet16_120, Input = Cifar(64) }));
         Assert.Contains("3×16×16", resolution.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => NaswotProxy.FreeRea(batch: 1));
+        var noise = Batches.Gaussian(64, 3, 32, 32, 1); // labels −1: no cross-entropy target
+        var unlabelled = Assert.Throws<ArgumentException>(() => ZeroCostProxies.Get("snip").Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Input = noise }));
+        Assert.Contains("needs labels in 0..9", unlabelled.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new SwapProxy(regularised: true, sigma: 0));
     }
 
