@@ -15,7 +15,7 @@ normalisation (spec 3.9), in float32 with the same operation order as NasPS (x -
 Reference definitions: LogSynflow/Synflow spec 3.1 (float64, BN bypassed, |state|, all-ones input, R = sum of logits);
 NASWOT spec 3.3 (K exact in integers, ln|det K| exact via Bareiss, -inf when singular; hooks: nn.ReLU outputs, and the
 official filter: every module whose type name contains "ReLU", inputs); SWAP spec 3.5 (distinct S-bit patterns of
-nn.ReLU outputs).
+nn.ReLU outputs); grad_norm, snip (cross-entropy on the first B labels) and jacob_cov spec 3.6, train mode.
 """
 import json
 import math
@@ -197,6 +197,37 @@ def cifar10_batch(count):
     return torch.from_numpy(((pixels - mean[None, :, None, None]) * inv_std[None, :, None, None]).astype(np.float32))
 
 
+def cifar10_labels(count):
+    raw = np.fromfile(os.path.join(DATA, "cifar10", "test_batch_first1017.bin"), dtype=np.uint8, count=count * 3073)
+    return torch.from_numpy(raw.reshape(count, 3073)[:, 0].astype(np.int64))
+
+
+def gradient_measures(net, x, labels):
+    """zero-cost-nas grad_norm, snip (spec 3.6) with cross-entropy on the labels, and jacob_cov; train mode."""
+    net.train()
+    net.zero_grad()
+    nn.functional.cross_entropy(net(x), labels).backward()
+    grad_norm = snip = 0.0
+    for m in net.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)) and m.weight.grad is not None:
+            grad_norm += float(m.weight.grad.double().norm())
+            snip += float((m.weight.double() * m.weight.grad.double()).abs().sum())
+    net.zero_grad()
+    xg = x.clone().requires_grad_(True)
+    y = net(xg)
+    y.backward(torch.ones_like(y))
+    net.zero_grad()
+    jac = xg.grad.reshape(x.size(0), -1).double().numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = np.corrcoef(jac)
+    if not np.all(np.isfinite(corr)):
+        jacob_cov = float("nan")
+    else:
+        eig = np.linalg.eigvalsh(corr)
+        jacob_cov = float(-np.sum(np.log(eig + 1e-5) + 1.0 / (eig + 1e-5)))
+    return grad_norm, snip, jacob_cov
+
+
 def bareiss_log_abs_det(k):
     """Exact determinant of an integer matrix (fraction-free elimination); ln|det| or -inf."""
     a = [[int(v) for v in row] for row in k]
@@ -273,6 +304,7 @@ def main():
         case["naswot_kernel_00_01"] = [int(k[0, 0]), int(k[0, 1])]
         case["naswot_official_filter"], case["naswot_official_units"], _ = naswot(net, x, official=True)
         case["swap"], case["swap_units"] = swap(net, x[:SWAP_SAMPLES])
+        case["grad_norm"], case["snip"], case["jacob_cov"] = gradient_measures(net, x, cifar10_labels(NASWOT_BATCH))
         case["logsynflow"], case["logsynflow_eps"], case["synflow"] = synflow_terms(net, 32)
         cases.append(case)
         print(index, case["logsynflow"], case["naswot_relu_outputs"], case["swap"])

@@ -92,6 +92,26 @@ public class ProxyParityTests
         Assert.True(Math.Abs(count - expected) <= 5, $"SWAP: NasPS {count}, PyTorch {expected}.");
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void GradientProxiesMatchPyTorch(int caseNumber)
+    {
+        var (c, network) = Load(caseNumber);
+        using var scope = Tensors.NewScope();
+        int batch = Fixture.Value.GetProperty("naswot_batch").GetInt32();
+        var images = Images(batch);
+        var labels = CifarReader.Read(SharedData.Path("cifar10/test_batch_first1017.bin"), CifarFormat.Cifar10, 0, batch).Labels;
+        // float32 gradients through 17 train-mode BN cells agree only to summation order: 1e-4 on the mixed cells, but
+        // 1.4e-3 measured on all-conv3x3 (no identity path: rounding differences grow through the depth). The float64
+        // Synflow parity above checks the same backward pass to 1e-12.
+        AssertRelative(c.GetProperty("grad_norm").GetDouble(), GradientScore.Compute(network, images, labels, GradientMeasure.GradNorm), 5e-3, "grad_norm");
+        AssertRelative(c.GetProperty("snip").GetDouble(), GradientScore.Compute(network, images, labels, GradientMeasure.Snip), 5e-3, "snip");
+        double jacobCov = GradientScore.Compute(network, images, labels, GradientMeasure.JacobCov);
+        var expected = c.GetProperty("jacob_cov");
+        if (expected.ValueKind == JsonValueKind.String) Assert.True(double.IsNaN(jacobCov), $"jacob_cov: expected NaN (constant input gradient), got {jacobCov}.");
+        else AssertRelative(expected.GetDouble(), jacobCov, 1e-3, "jacob_cov");
+    }
+
     private static void AssertNaswot(JsonElement expected, double actual, string what)
     {
         if (expected.ValueKind == JsonValueKind.String)
