@@ -64,6 +64,9 @@ public static class ZeroCostProxies
         ArchitectureProxy.Skip,
         ArchitectureProxy.Params,
         ArchitectureProxy.Flops,
+        new GradientProxy(GradientMeasure.GradNorm),
+        new GradientProxy(GradientMeasure.Snip),
+        new GradientProxy(GradientMeasure.JacobCov),
         new Entropic.EntropicScore(),
     ]);
 

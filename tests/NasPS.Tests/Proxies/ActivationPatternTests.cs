@@ -1,0 +1,118 @@
+using NasPS.Compute;
+using NasPS.Proxies;
+using NasPS.Randomness;
+using Xunit;
+
+namespace NasPS.Tests.Proxies;
+
+public class ActivationPatternTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(203)]
+    public void PackingMatchesTheScalarDefinition(int length)
+    {
+        var rng = new Rng(5);
+        var values = new float[length];
+        for (int i = 0; i < length; i++) values[i] = rng.NextInt(3) switch { 0 => 0f, 1 => -1.5f, _ => (float)rng.NextDouble() + 1e-3f };
+        values[0] = -0f; // −0 is not positive
+        var words = Enumerable.Repeat(ulong.MaxValue, (length + 63) / 64 + 1).ToArray(); // stale bits must be cleared
+        ActivationPatterns.PackPositive<float>(values, words);
+        for (int i = 0; i < length; i++)
+            Assert.Equal(values[i] > 0, ((words[i / 64] >> (i % 64)) & 1) == 1);
+        for (int i = length; i < 64 * ((length + 63) / 64); i++) Assert.Equal(0UL, (words[i / 64] >> (i % 64)) & 1);
+    }
+
+    [Fact]
+    public void NaswotKernelCountsAgreementsAcrossTensors()
+    {
+        // Codes (ReLU outputs > 0) of 3 images: a = 1100 | 10, b = 1010 | 10, c = 0000 | 01.
+        var first = Tensors.FromArray<float>([1, 2, 0, -1, 3, 0, 5, 0, 0, 0, 0, -2], 3, 1, 2, 2);
+        var second = Tensors.FromArray<float>([1, 0, 4, 0, 0, 7], 3, 2, 1, 1);
+        var kernel = new NaswotKernel(3);
+        kernel.Add(first);
+        kernel.Add(second);
+        Assert.Equal(6, kernel.Units);
+        long[,] expected = { { 6, 4, 2 }, { 4, 6, 2 }, { 2, 2, 6 } };
+        for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            Assert.Equal(expected[i, j], kernel[i, j]);
+        // det [[6,4,2],[4,6,2],[2,2,6]] = 6·32 − 4·20 + 2·(−4) = 104.
+        Assert.Equal(Math.Log(104), kernel.LogAbsDeterminant(), 12);
+    }
+
+    [Fact]
+    public void IdenticalCodesGiveASingularKernelAndMinusInfinity()
+    {
+        var kernel = new NaswotKernel(2);
+        kernel.Add(Tensors.FromArray<float>([1, 0, 2, 1, 0, 2], 2, 3, 1, 1));
+        Assert.Equal(3, kernel[0, 1]);
+        Assert.Equal(double.NegativeInfinity, kernel.LogAbsDeterminant());
+    }
+
+    [Fact]
+    public void ExactSingularityIsDecidedWhereFloatingPointIsNot()
+    {
+        // Rank 2 of 3 (row 3 = row 1 + row 2) with entries large enough that LU leaves a rounding-sized pivot.
+        long a = 9_999_991, b = 7_777_777, c = 3_141_593;
+        long[] m = [a * a + b * b, a * c, (a * a + b * b) + a * c, a * c, c * c + 1, a * c + c * c + 1, 0, 0, 0];
+        for (int j = 0; j < 3; j++) m[6 + j] = m[j] + m[3 + j];
+        Assert.True(LinearAlgebra.IsSingularModulo(m, 3, (1UL << 61) - 1));
+        Assert.Equal(double.NegativeInfinity, LinearAlgebra.LogAbsDeterminant(m, 3));
+        m[8] += 1; // now det = det of the leading 2×2 minor ≠ 0
+        Assert.False(LinearAlgebra.IsSingularModulo(m, 3, (1UL << 61) - 1));
+        Assert.True(double.IsFinite(LinearAlgebra.LogAbsDeterminant(m, 3)));
+    }
+
+    [Fact]
+    public void LuLogDeterminantOfAKnownMatrix()
+    {
+        // det [[0, 2, 1], [3, 1, 0], [1, 1, 4]] = 0·4 − 2·12 + 1·2 = −22: the zero leading entry needs a row swap.
+        Assert.Equal(Math.Log(22), LinearAlgebra.LogAbsDeterminant([0, 2, 1, 3, 1, 0, 1, 1, 4], 3), 12);
+    }
+
+    [Fact]
+    public void JacobiEigenvaluesOfAKnownSymmetricMatrix()
+    {
+        // [[2, 1, 0], [1, 2, 1], [0, 1, 2]] has eigenvalues 2 − √2, 2, 2 + √2.
+        var eigen = LinearAlgebra.SymmetricEigenvalues([2, 1, 0, 1, 2, 1, 0, 1, 2], 3);
+        Assert.Equal(2 - Math.Sqrt(2), eigen[0], 12);
+        Assert.Equal(2, eigen[1], 12);
+        Assert.Equal(2 + Math.Sqrt(2), eigen[2], 12);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SwapCountsDistinctSampleWisePatternsOverAllTensors(bool wide)
+    {
+        // 3 samples; units' patterns (bit s = sample s positive): tensor 1: 101, 101, 000, 111; tensor 2: 101, 010.
+        // Distinct: 101, 000, 111, 010 → 4. "wide" pads each sample with 20 more samples of zeros in the hash-set path.
+        int samples = wide ? 23 : 3;
+        var first = new float[samples * 4];
+        var second = new float[samples * 2];
+        float[][] rows1 = [[1, 1, 0, 1], [0, 0, -1, 2], [3, 4, 0, 5]];
+        float[][] rows2 = [[1, 0], [0, 1], [2, 0]];
+        for (int s = 0; s < 3; s++)
+        {
+            rows1[s].CopyTo(first, s * 4);
+            rows2[s].CopyTo(second, s * 2);
+        }
+        var set = new SwapPatternSet(samples);
+        set.Add(Tensors.FromArray<float>(first, samples, 4, 1, 1));
+        set.Add(Tensors.FromArray<float>(second, samples, 2, 1, 1));
+        Assert.Equal(4, set.Count);
+        Assert.Equal(6, set.Units);
+    }
+
+    [Fact]
+    public void SwapRegulariserFollowsTheOfficialFormula()
+    {
+        // Θ = 250 thousand parameters, μ = 200, σ = 2500: exp(−50²/2500) = e⁻¹.
+        Assert.Equal(1000 * Math.Exp(-1), SwapScore.Regularise(1000, 250_000, 200, 2500), 9);
+        Assert.Equal(1000, SwapScore.Regularise(1000, 200_000, 200, 2500), 9);
+    }
+}

@@ -1,0 +1,150 @@
+using NasPS.Data;
+using NasPS.Networks.NasBench201;
+using NasPS.Networks.NatsSize;
+using NasPS.Proxies;
+using NasPS.Randomness;
+using NasPS.Spaces;
+using NasPS.Spaces.NasBench201;
+using NasPS.Spaces.NatsSize;
+using Xunit;
+
+namespace NasPS.Tests.Proxies;
+
+public class ProxyProtocolTests
+{
+    private static readonly NasBench201Space Space = NasBench201Space.Instance;
+
+    private static ImageBatch Cifar(int count) =>
+        Normalization.Cifar10.Apply(CifarReader.Read(SharedData.Path("cifar10/test_batch_first1017.bin"), CifarFormat.Cifar10, 0, count));
+
+    [Fact]
+    public void EveryProxyOfThisAreaIsRegisteredUnderItsName()
+    {
+        foreach (var name in new[] { "logsynflow", "logsynflow-eps", "synflow", "naswot", "naswot-official", "swap", "swap-reg", "skip", "params", "flops", "grad_norm", "snip", "jacob_cov" })
+            Assert.Equal(name, ZeroCostProxies.Get(name.ToUpperInvariant()).Name);
+    }
+
+    [Fact]
+    public void SkipMetricValuesOfTheSpec()
+    {
+        var context = new ProxyContext { Dataset = Dataset.Cifar10 };
+        var skip = ZeroCostProxies.Get("skip");
+        double[] expected = [1.0 / 3, 1.0, 0.0, 2.0, 2.0 / 3];
+        int[] indices = [0, 1, 2, 6111, 1835];
+        for (int k = 0; k < indices.Length; k++)
+            Assert.Equal(expected[k], skip.Score(Space.FromIndex(indices[k]), context).Value, 12);
+        Assert.False(skip.Supports(NatsSizeSpace.Instance.FromIndex(0)));
+    }
+
+    [Fact]
+    public void ParamsAndFlopsProxiesAreTheSpaceCounts()
+    {
+        var genome = Space.FromIndex(0);
+        Assert.Equal(129_306, ZeroCostProxies.Get("params").Score(genome, new ProxyContext { Dataset = Dataset.Cifar10 }).Value);
+        Assert.Equal(136_456, ZeroCostProxies.Get("params").Score(genome, new ProxyContext { Dataset = Dataset.ImageNet16_120 }).Value);
+        Assert.Equal(3_919_480, ZeroCostProxies.Get("flops").Score(genome, new ProxyContext { Dataset = Dataset.ImageNet16_120 }).Value);
+    }
+
+    [Fact]
+    public void SameSeedSameScoreAndTheSeedMatters()
+    {
+        var genome = Space.FromIndex(1835); // all skip: cheap
+        var naswot = NaswotProxy.FreeRea(batch: 8, repeats: 2);
+        var input = Cifar(8);
+        ProxyResult Run(IZeroCostProxy p, ulong seed) => p.Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Input = input, Seed = seed });
+        Assert.Equal(Run(naswot, 11).Value, Run(naswot, 11).Value);
+        Assert.NotEqual(Run(naswot, 11).Value, Run(naswot, 12).Value);
+        var logSynflow = new SynflowProxy(SynflowVariant.LogSynflow, repeats: 1);
+        Assert.Equal(Run(logSynflow, 11).Value, Run(logSynflow, 11).Value);
+        Assert.NotEqual(Run(logSynflow, 11).Value, Run(logSynflow, 12).Value);
+        var swap = new SwapProxy(regularised: false, samples: 8, repeats: 2);
+        Assert.Equal(Run(swap, 11).Value, Run(swap, 11).Value);
+    }
+
+    [Fact]
+    public void ResultsRecordTheirProtocol()
+    {
+        var genome = Space.FromIndex(1835);
+        var result = NaswotProxy.FreeRea(batch: 8, repeats: 1).Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Input = Cifar(8), Seed = 4 });
+        Assert.Equal("naswot", result.Proxy);
+        foreach (var part in new[] { "batch 8", "train mode", "float32", "kaiming-normal fan_out", "mean of 1 init", "seed 4", "test_batch_first1017" })
+            Assert.Contains(part, result.Protocol);
+        var synflow = ZeroCostProxies.Get("logsynflow").Score(genome, new ProxyContext { Dataset = Dataset.ImageNet16_120, Seed = 4 });
+        foreach (var part in new[] { "float64", "every BN bypassed", "[1,3,16,16]", "mean of 3 init" })
+            Assert.Contains(part, synflow.Protocol);
+    }
+
+    [Fact]
+    public void DisconnectedCellsGiveZeroLogSynflowAndAFlaggedMinusInfinityNaswot()
+    {
+        var genome = Space.FromIndex(1651); // all none
+        var context = new ProxyContext { Dataset = Dataset.Cifar10, Input = Cifar(8), Seed = 1 };
+        Assert.Equal(0.0, new SynflowProxy(SynflowVariant.LogSynflow, repeats: 1).Score(genome, context).Value);
+        Assert.True(new SynflowProxy(SynflowVariant.LogSynflowEpsilon, repeats: 1).Score(genome, context).Value > 0); // ln(1e-6)·Σ|W|
+        var naswot = NaswotProxy.FreeRea(batch: 8, repeats: 1).Score(genome, context);
+        Assert.Equal(double.NegativeInfinity, naswot.Value);
+        Assert.False(naswot.IsFinite);
+    }
+
+    [Fact]
+    public void BadInputIsRejectedWithAClearMessage()
+    {
+        var genome = Space.FromIndex(0);
+        var naswot = ZeroCostProxies.Get("naswot");
+        var missing = Assert.Throws<ArgumentException>(() => naswot.Score(genome, new ProxyContext { Dataset = Dataset.Cifar10 }));
+        Assert.Contains("needs an input batch of 64 images", missing.Message);
+        var few = Assert.Throws<ArgumentException>(() => naswot.Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Input = Cifar(10) }));
+        Assert.Contains("needs 64 input images", few.Message);
+        var resolution = Assert.Throws<ArgumentException>(() => naswot.Score(genome, new ProxyContext { Dataset = Dataset.ImageNet16_120, Input = Cifar(64) }));
+        Assert.Contains("3×16×16", resolution.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => NaswotProxy.FreeRea(batch: 1));
+        var noise = Batches.Gaussian(64, 3, 32, 32, 1); // labels −1: no cross-entropy target
+        var unlabelled = Assert.Throws<ArgumentException>(() => ZeroCostProxies.Get("snip").Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Input = noise }));
+        Assert.Contains("needs labels in 0..9", unlabelled.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SwapProxy(regularised: true, sigma: 0));
+    }
+
+    [Fact]
+    public void NatsSizeNetworksHaveTheSpaceParameterCounts()
+    {
+        var space = NatsSizeSpace.Instance;
+        var rng = new Rng(17);
+        var configurations = new List<NatsSizeGenome> { space.FromIndex(0), space.FromIndex(NatsSizeSpace.Size - 1), space.Parse("8:8:16:40:40"), space.Parse("64:8:64:8:64") };
+        for (int i = 0; i < 40; i++) configurations.Add(space.Sample(rng));
+        foreach (var genome in configurations)
+        foreach (var dataset in new[] { Dataset.Cifar10, Dataset.ImageNet16_120 })
+            Assert.Equal(space.CountParameters(genome, dataset), new NatsSizeNetwork<float>(genome, dataset.Classes(), null).ParameterCount());
+        Assert.Equal(713_674, new NatsSizeNetwork<float>(space.Parse("64:64:64:64:64"), 10, null).ParameterCount());
+    }
+
+    [Fact]
+    public void ProxiesScoreNatsSizeNetworks()
+    {
+        var genome = NatsSizeSpace.Instance.Parse("8:16:8:24:16"); // every width change at a cell input
+        var context = new ProxyContext { Dataset = Dataset.Cifar10, Input = Cifar(8), Seed = 2 };
+        double logSynflow = new SynflowProxy(SynflowVariant.LogSynflow, repeats: 1).Score(genome, context).Value;
+        Assert.True(logSynflow > 0 && double.IsFinite(logSynflow));
+        Assert.True(double.IsFinite(NaswotProxy.FreeRea(batch: 8, repeats: 1).Score(genome, context).Value));
+    }
+
+    [Fact]
+    public void BuiltNb201NetworksHaveTheAnalyticParameterCountOfEveryArchitecture()
+    {
+        // Counting only, no forward. Every one of the 15,625 cells is built at a narrow width (C = 2, N = 5: the same
+        // modules, tiny tensors) and checked against the closed-form layout count for that width; the benchmark width
+        // (C = 16) is built for a seeded sample and the special cells and checked against the space's count (spec §1.5).
+        var narrow = TinyNetworkLayout.FromChannels([.. Enumerable.Repeat(2, 5), .. Enumerable.Repeat(4, 6), .. Enumerable.Repeat(8, 6)]);
+        foreach (var genome in Space.Enumerate().Cast<Nb201Genome>())
+            Assert.Equal(narrow.CountParameters(genome, 10), new TinyNetwork<float>(genome, 10, null, channels: 2).ParameterCount());
+        var rng = new Rng(2026);
+        var sample = new List<int> { 0, 1, 2, 1462, 1651, 1835, 6111, 9930, 857 };
+        for (int i = 0; i < 60; i++) sample.Add(rng.NextInt(15625));
+        foreach (int index in sample)
+        {
+            var genome = Space.FromIndex(index);
+            foreach (var dataset in new[] { Dataset.Cifar10, Dataset.Cifar100 })
+                Assert.Equal(Space.CountParameters(genome, dataset), TinyNetwork<float>.ForDataset(genome, dataset, null).ParameterCount());
+        }
+        Assert.Equal(1_531_546, new TinyNetwork<float>(Space.FromIndex(1462), 10, null).ParameterCount());
+    }
+}
