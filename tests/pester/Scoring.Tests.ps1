@@ -32,8 +32,10 @@ Describe 'Scoring cmdlets' {
     }
 
     It 'scores strings and Import-Csv rows too' {
-        $fromString = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|' | Measure-ZeroCostProxy sed
-        $fromRow = [pscustomobject]@{ Architecture = $fromString.Architecture } | Measure-ZeroCostProxy sed
+        $arch = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'
+        $fromString = $arch | Measure-ZeroCostProxy sed          # the string itself, with a SedScore note property
+        $fromRow = [pscustomobject]@{ Architecture = $arch } | Measure-ZeroCostProxy sed
+        $fromString.SedScore | Should -BeGreaterThan 0
         $fromRow.SedScore | Should -Be $fromString.SedScore
     }
 
