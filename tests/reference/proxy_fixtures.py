@@ -20,6 +20,7 @@ nn.ReLU outputs); grad_norm, snip (cross-entropy on the first B labels) and jaco
 import json
 import math
 import os
+import sys
 
 import numpy as np
 import torch
@@ -32,7 +33,6 @@ if not os.path.isdir(DATA):
     DATA = "/work/shared/data"
 
 OPS = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
-EDGES = [(1, 0), (2, 0), (2, 1), (3, 0), (3, 1), (3, 2)]
 M64 = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15
 NASWOT_BATCH = 32
@@ -41,85 +41,10 @@ ARCHS = [1651, 1835, 1462, 0, 9, 6111, 9930, 857]  # all-none, all-skip, all-con
 
 
 # ------------------------------------------------------------------------------------------------ network (spec 1.1-1.2)
+# One PyTorch NB201 network for every reference script: the one written from the spec in engine_fixtures.py.
 
-class ReLUConvBN(nn.Module):
-    def __init__(self, cin, cout, k, stride, pad):
-        super().__init__()
-        self.op = nn.Sequential(nn.ReLU(inplace=False), nn.Conv2d(cin, cout, k, stride, pad, bias=False), nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        return self.op(x)
-
-
-class Pooling(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.op = nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)
-
-    def forward(self, x):
-        return self.op(x)
-
-
-class Zero(nn.Module):
-    def forward(self, x):
-        return x.mul(0.0)
-
-
-class Identity(nn.Module):
-    def forward(self, x):
-        return x
-
-
-def make_op(name, c):
-    return {"none": Zero, "skip_connect": Identity, "avg_pool_3x3": Pooling}[name]() if name not in (
-        "nor_conv_1x1", "nor_conv_3x3") else ReLUConvBN(c, c, 1 if name == "nor_conv_1x1" else 3, 1, 0 if name == "nor_conv_1x1" else 1)
-
-
-class InferCell(nn.Module):
-    def __init__(self, ops, c):
-        super().__init__()
-        self.layers = nn.ModuleList([make_op(op, c) for op in ops])
-
-    def forward(self, x):
-        nodes = [x]
-        for j in range(1, 4):
-            terms = [self.layers[e](nodes[i]) for e, (t, i) in enumerate(EDGES) if t == j]
-            nodes.append(sum(terms))
-        return nodes[3]
-
-
-class ResNetBasicblock(nn.Module):
-    def __init__(self, cin, cout):
-        super().__init__()
-        self.conv_a = ReLUConvBN(cin, cout, 3, 2, 1)
-        self.conv_b = ReLUConvBN(cout, cout, 3, 1, 1)
-        self.downsample = nn.Sequential(nn.AvgPool2d(kernel_size=2, stride=2, padding=0), nn.Conv2d(cin, cout, 1, 1, 0, bias=False))
-
-    def forward(self, x):
-        return self.downsample(x) + self.conv_b(self.conv_a(x))
-
-
-class TinyNetwork(nn.Module):
-    def __init__(self, ops, classes=10, c=16, n=5):
-        super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(3, c, 3, padding=1, bias=False), nn.BatchNorm2d(c))
-        cells = []
-        for stage in range(3):
-            if stage > 0:
-                cells.append(ResNetBasicblock(c, 2 * c))
-                c *= 2
-            cells += [InferCell(ops, c) for _ in range(n)]
-        self.cells = nn.ModuleList(cells)
-        self.lastact = nn.Sequential(nn.BatchNorm2d(c), nn.ReLU(inplace=False))
-        self.global_pooling = nn.AdaptiveAvgPool2d(1)
-        self.classifier = nn.Linear(c, classes)
-
-    def forward(self, x):
-        x = self.stem(x)
-        for cell in self.cells:
-            x = cell(x)
-        x = self.global_pooling(self.lastact(x))
-        return self.classifier(x.view(x.size(0), -1))
+sys.path.insert(0, HERE)
+from engine_fixtures import TinyNetwork  # noqa: E402
 
 
 # ------------------------------------------------------------------------------------------------ shared weights
@@ -296,7 +221,7 @@ def main():
         ops = [tok.split("~")[0] for tok in arch.replace("+", "").split("|") if tok]
         arch_seed = 1000003 * (index + 1)
         case = {"index": index, "arch": arch, "arch_seed": arch_seed}
-        net = TinyNetwork(ops)
+        net = TinyNetwork(ops, 10)
         checks = fill_weights(net, arch_seed)
         case["weight_abs_sums"] = {k: v for k, v in checks.items() if k in ("stem.0.weight", "cells.5.conv_a.op.1.weight", "classifier.weight")}
         x = cifar10_batch(NASWOT_BATCH)
