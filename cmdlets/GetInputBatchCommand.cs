@@ -62,16 +62,8 @@ public sealed class GetInputBatchCommand : PSCmdlet
         string path = GetUnresolvedProviderPathFromPSPath(Path);
         try
         {
-            var format = Format ?? CifarReader.Detect(path)
-                ?? throw new InvalidDataException($"{path}: cannot tell CIFAR-10 from CIFAR-100 records by the file size; give -Format.");
-            var images = Start is int start
-                ? CifarReader.Read(path, format, start, Count)
-                : Batches.Sample(CifarReader.Read(path, format), Count, seed);
-            if (Augment) images = Batches.Augment(images, padding: 4, seed);
-            var normalization = Normalization is null
-                ? format == CifarFormat.Cifar10 ? NasPS.Data.Normalization.Cifar10 : NasPS.Data.Normalization.Cifar100
-                : NasPS.Data.Normalization.Preset(Normalization);
-            WriteObject(normalization.Apply(images));
+            var normalization = Normalization is null ? null : NasPS.Data.Normalization.Preset(Normalization);
+            WriteObject(Batches.FromCifarFile(path, Count, seed, Start, Augment, Format, normalization));
         }
         catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException)
         {

@@ -67,19 +67,12 @@ public sealed class ScoreCommand : ICliCommand
                 throw new UsageException("--batch, --start, --count and --augment go with --data.");
             return null;
         }
-        var format = CifarReader.Detect(path) ?? throw new InvalidDataException($"{path}: cannot tell CIFAR-10 from CIFAR-100 records by the file size.");
-        ImageBatch images;
         if (args.Has("start") || args.Has("count"))
         {
             if (args.Has("batch")) throw new UsageException("Give --batch or --start/--count, not both.");
-            images = CifarReader.Read(path, format, (int)(args.Long("start") ?? 0),
-                (int)(args.Long("count") ?? throw new UsageException("--start needs --count.")));
+            return Batches.FromCifarFile(path, (int)(args.Long("count") ?? throw new UsageException("--start needs --count.")), seed,
+                start: (int)(args.Long("start") ?? 0), augment: args.Flag("augment"));
         }
-        else
-        {
-            images = Batches.Sample(CifarReader.Read(path, format), (int)(args.Long("batch") ?? 64), seed);
-        }
-        if (args.Flag("augment")) images = Batches.Augment(images, padding: 4, seed);
-        return (format == CifarFormat.Cifar10 ? Normalization.Cifar10 : Normalization.Cifar100).Apply(images);
+        return Batches.FromCifarFile(path, (int)(args.Long("batch") ?? 64), seed, augment: args.Flag("augment"));
     }
 }

@@ -5,6 +5,21 @@ namespace NasPS.Data;
 /// <summary>How proxy inputs are chosen: a seeded subset, a file-order range, noise, or FreeREA's augmentation.</summary>
 public static class Batches
 {
+    /// <summary>
+    /// A proxy input batch from a CIFAR binary file, as Get-InputBatch and the CLI's --data make it: images
+    /// [<paramref name="start"/>, start + count) in file order, or <paramref name="count"/> sampled with <paramref name="seed"/>;
+    /// FreeREA's augmentation when asked (pad 4); normalised with <paramref name="normalization"/> or the file's dataset preset.
+    /// </summary>
+    public static ImageBatch FromCifarFile(string path, int count, ulong seed, int? start = null, bool augment = false,
+        CifarFormat? format = null, Normalization? normalization = null)
+    {
+        var layout = format ?? CifarReader.Detect(path)
+            ?? throw new InvalidDataException($"{path}: cannot tell CIFAR-10 from CIFAR-100 records by the file size; name the format.");
+        var images = start is int first ? CifarReader.Read(path, layout, first, count) : Sample(CifarReader.Read(path, layout), count, seed);
+        if (augment) images = Augment(images, padding: 4, seed);
+        return (normalization ?? (layout == CifarFormat.Cifar10 ? Normalization.Cifar10 : Normalization.Cifar100)).Apply(images);
+    }
+
     /// <summary><paramref name="count"/> distinct images chosen uniformly with <paramref name="seed"/>, in draw order.</summary>
     public static ImageBatch Sample(ImageBatch source, int count, ulong seed)
     {

@@ -174,6 +174,18 @@ public sealed class DataReaderTests : IDisposable
     }
 
     [Fact]
+    public void AFileBatchIsTheSampleOrRangeAugmentedThenNormalisedForTheFilesDataset()
+    {
+        var sampled = Batches.FromCifarFile(Cifar10, 16, 7, augment: true);
+        var manual = Normalization.Cifar10.Apply(Batches.Augment(Batches.Sample(CifarReader.Read(Cifar10, CifarFormat.Cifar10), 16, 7), 4, 7));
+        Assert.Equal(manual.Pixels, sampled.Pixels);
+        var range = Batches.FromCifarFile(Cifar100, 3, 0, start: 5);
+        Assert.Equal(Normalization.Cifar100.Apply(CifarReader.Read(Cifar100, CifarFormat.Cifar100, 5, 3)).Pixels, range.Pixels);
+        var swap = Batches.FromCifarFile(Cifar10, 2, 0, start: 0, normalization: Normalization.Swap);
+        Assert.Equal(Normalization.Swap.Apply(CifarReader.Read(Cifar10, CifarFormat.Cifar10, 0, 2)).Pixels, swap.Pixels);
+    }
+
+    [Fact]
     public void GaussianInputHasUnitMomentsAndIsSeeded()
     {
         var g = Batches.Gaussian(16, 3, 32, 32, 11);
