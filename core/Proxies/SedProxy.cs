@@ -1,5 +1,6 @@
 using NasPS.Proxies.Sed;
 using NasPS.Spaces;
+using NasPS.Spaces.NasBench101;
 using NasPS.Spaces.NasBench201;
 using NasPS.Spaces.NatsSize;
 
@@ -11,7 +12,7 @@ public sealed class SedProxy : IZeroCostProxy
     public string Name => SedScore.Instance.Name;
     public string Version => SedScore.Instance.Version;
     public bool NeedsInput => false;
-    public bool Supports(Genome genome) => genome is Nb201Genome or NatsSizeGenome;
+    public bool Supports(Genome genome) => genome is Nb201Genome or NatsSizeGenome or Nb101Genome;
 
     public ProxyResult Score(Genome genome, ProxyContext context)
     {
