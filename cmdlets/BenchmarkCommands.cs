@@ -105,6 +105,5 @@ public sealed class MeasureProxyCorrelationCommand : PSCmdlet
     }
 
     /// <summary>A numeric property, NaN where it is missing or not a number (such objects are left out of the statistics).</summary>
-    private static double Number(PSObject item, string property) =>
-        item.Properties[property]?.Value is { } v && LanguagePrimitives.TryConvertTo(v, out double d) ? d : double.NaN;
+    private static double Number(PSObject item, string property) => PipelineObjects.Number(item, property) ?? double.NaN;
 }

@@ -96,10 +96,14 @@ public class ModuleSurfaceTests
         var selected = ModuleLayout.Formats.Descendants("TypeName").Select(e => e.Value).ToHashSet();
         foreach (var output in ModuleLayout.OutputTypes(Cmdlet(typeName)))
         {
+            if (FormattedByPowerShell.Contains(output)) continue;
             Assert.Contains(output.FullName!, selected);
             Assert.Contains("Deserialized." + output.FullName, selected);
         }
     }
+
+    /// <summary>Types PowerShell's own format files already show (a -PassThru FileInfo); a view of ours would replace theirs.</summary>
+    private static readonly HashSet<Type> FormattedByPowerShell = [typeof(FileInfo)];
 
     /// <summary>One name per concept across the module: a parameter meaning a space is -Space, never -SearchSpace, etc.</summary>
     [Fact]
