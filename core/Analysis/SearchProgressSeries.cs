@@ -20,7 +20,8 @@ public static class SearchProgressSeries
     public static IReadOnlyList<ProgressPoint> From(IReadOnlyList<SearchRecord> history)
     {
         if (history.Count == 0) return [];
-        var metrics = history.SelectMany(r => r.Scores.Keys).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        // Sorted names: the sum over metrics then has one order, whatever order a (deserialized) dictionary lists them in.
+        var metrics = history.SelectMany(r => r.Scores.Keys).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
         var values = history.Select(r => (IReadOnlyList<double>)metrics.Select(m => r.Scores.TryGetValue(m, out var v) ? v : double.NaN).ToArray()).ToList();
         double[] score = FreeReaRanking.Aggregate(values);
 
