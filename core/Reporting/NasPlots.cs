@@ -15,6 +15,7 @@ public static class NasPlots
 {
     private const int Width = 720, Height = 480;
     private const double Left = 80, Right = 24, Top = 62, Bottom = 56;
+    private const int MaxTitleLength = 80;
 
     /// <summary>Proxy score (x) against accuracy (y), with Spearman ρ and Kendall τ-b in the title. The statistics follow
     /// <see cref="RankCorrelation"/>'s conventions over all pairs (NaN pairs left out, ±∞ ranked as extremes), as
@@ -80,7 +81,7 @@ public static class NasPlots
             Axes(svg, x, "generation", accAxis, "test accuracy (%)", accTop, accBottom, xAxisLabels: true);
             Series(svg, series.Where(p => p.AnswerAccuracy is not null).Select(p => ((double)p.Generation, p.AnswerAccuracy!.Value, (string?)p.BestArchitecture)), x, accAxis, accTop, accBottom, "series-answer");
             Series(svg, series.Where(p => p.BestAccuracy is not null).Select(p => ((double)p.Generation, p.BestAccuracy!.Value, (string?)null)), x, accAxis, accTop, accBottom, "series-oracle");
-            svg.Text(Left + 8, accTop + 14, "answer's accuracy (solid), best visited (dashed)", "note");
+            svg.Text(Width - Right - 8, accBottom - 8, "answer's accuracy (solid), best visited (dashed)", "note", "end");
         }
         return svg.ToString();
     }
@@ -99,8 +100,14 @@ public static class NasPlots
     private static SvgCanvas Frame(string title, string? note, LinearAxis x, string xLabel, LinearAxis y, string yLabel, double top, double bottom, bool xAxisLabels = true)
     {
         var svg = new SvgCanvas(Width, Height, title);
-        svg.Text(Width / 2.0, 24, title, "title", "middle");
-        if (note is not null) svg.Text(Width / 2.0, 42, note, "note", "middle");
+        // A long title is shown on two lines, split after its first ": " (the document <title> keeps it whole).
+        int split = title.IndexOf(": ", StringComparison.Ordinal);
+        bool twoLines = title.Length > MaxTitleLength && split > 0;
+        svg.BeginGroup("heading");
+        svg.Text(Width / 2.0, 20, twoLines ? title[..split] : title, "title", "middle");
+        if (twoLines) svg.Text(Width / 2.0, 37, title[(split + 2)..], "title", "middle");
+        svg.EndGroup();
+        if (note is not null) svg.Text(Width / 2.0, twoLines ? 53 : 40, note, "note", "middle");
         Axes(svg, x, xLabel, y, yLabel, top, bottom, xAxisLabels);
         return svg;
     }
