@@ -85,7 +85,7 @@ Describe 'Select-ParetoFront' {
     It 'finds a size/score front no sampled architecture beats' {
         $sample = Get-Architecture -Space nb201 -Random 200 -Seed 1 | Measure-SedScore -WarningAction SilentlyContinue
         $front = $sample | Select-ParetoFront Parameters SedScore -WarningAction SilentlyContinue
-        $front.Count | Should -BeGreaterThan 0
+        @($front).Count | Should -BeGreaterThan 0
         $finite = $sample | Where-Object { [double]::IsFinite($_.SedScore) }
         foreach ($f in $front) {
             $beaters = $finite | Where-Object {
