@@ -20,7 +20,9 @@ public sealed class ImportNasBenchmarkCommand : PSCmdlet
         string path = GetUnresolvedProviderPathFromPSPath(Path);
         try
         {
-            WriteObject(BenchmarkTable.Load(path));
+            var table = BenchmarkTable.Load(path);
+            WriteVerbose($"Read {table.Count:N0} architectures from {path}; columns: {string.Join(", ", table.Columns)}.");
+            WriteObject(table);
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {

@@ -23,11 +23,13 @@ public sealed class SelectParetoFrontCommand : PSCmdlet
 
     /// <summary>The first objective, e.g. Parameters.</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(PropertyNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string X { get; set; } = "";
 
     /// <summary>The second objective, e.g. TestAccuracy or a proxy score.</summary>
     [Parameter(Mandatory = true, Position = 1)]
+    [ArgumentCompleter(typeof(PropertyNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string Y { get; set; } = "";
 
@@ -76,10 +78,12 @@ public sealed class ExportNasPlotCommand : PSCmdlet
 
     /// <summary>Horizontal property (Scatter, Pareto): a score such as SedScore, or Parameters.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(PropertyNameCompleter))]
     public string? X { get; set; }
 
     /// <summary>Vertical property (Scatter, Pareto); TestAccuracy by default.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(PropertyNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string Y { get; set; } = "TestAccuracy";
 

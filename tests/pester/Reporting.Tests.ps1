@@ -82,6 +82,11 @@ Describe 'Select-ParetoFront' {
         $warnings.Count | Should -Be 1
     }
 
+    It 'completes score property names' {
+        $line = 'Select-ParetoFront -X Parameters -Y SedS'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'SedScore'
+    }
+
     It 'finds a size/score front no sampled architecture beats' {
         $sample = Get-Architecture -Space nb201 -Random 200 -Seed 1 | Measure-SedScore -WarningAction SilentlyContinue
         $front = $sample | Select-ParetoFront Parameters SedScore -WarningAction SilentlyContinue

@@ -147,6 +147,18 @@ public class ModuleSurfaceTests
         }
     }
 
+    [Fact]
+    public void PlotAndParetoPropertiesCompleteScorePropertyNames()
+    {
+        foreach (var type in new[] { typeof(SelectParetoFrontCommand), typeof(ExportNasPlotCommand) })
+        foreach (var p in ModuleLayout.Parameters(type).Where(p => p.Name is "X" or "Y"))
+            Assert.True(ModuleLayout.Attributes<ArgumentCompleterAttribute>(p).Any(a => (Type?)a.ConstructorArguments[0].Value == typeof(PropertyNameCompleter)),
+                $"{ModuleLayout.CmdletName(type)} -{p.Name} does not complete property names.");
+        var completions = new PropertyNameCompleter().Matches("Sed").ToList();
+        Assert.Equal(["SedScore"], completions);
+        Assert.Contains("LogSynflow", new PropertyNameCompleter().Matches("log"));
+    }
+
     /// <summary>-WhatIf/-Confirm exactly on the cmdlets that write files: every Export-* cmdlet has them, and every cmdlet that
     /// has them takes the file it writes (-Path or -CheckpointPath).</summary>
     [Theory, MemberData(nameof(Cmdlets))]
