@@ -125,7 +125,7 @@ public abstract class SearchCommandBase : PSCmdlet
             int percent = value.BudgetMinutes > 0 ? (int)Math.Clamp(100 * value.BudgetUsedMinutes / value.BudgetMinutes, 0, 100) : -1;
             // Nested bars: the search (budget used) and, under it, the step it is on.
             command.WriteProgress(new ProgressRecord(SearchActivityId, $"{value.Algorithm} search",
-                $"{value.BudgetUsedMinutes:F2} of {value.BudgetMinutes:F2} min budget, best {value.BestArchitecture}") { PercentComplete = percent });
+                (value.BudgetMinutes > 0 ? $"{value.BudgetUsedMinutes:F2} of {value.BudgetMinutes:F2} min budget, " : "") + $"best {value.BestArchitecture}") { PercentComplete = percent });
             command.WriteProgress(new ProgressRecord(GenerationActivityId, value.Phase is null ? $"generation {value.Generation}" : $"{value.Phase} phase, step {value.Generation}",
                 $"{value.Visited} architectures scored, best score {value.BestScore:G4}") { ParentActivityId = SearchActivityId });
         }
