@@ -12,7 +12,10 @@
     TypesToProcess       = @('module/NasPS.Types.ps1xml')
     CmdletsToExport      = @(
         'Add-BenchmarkResult'
+        'Export-NasPlot'
+        'Export-SearchResult'
         'Get-Architecture'
+        'Get-BenchmarkResult'
         'Get-InputBatch'
         'Import-NasBenchmark'
         'Invoke-CyclicSearch'
@@ -29,6 +32,7 @@
         'Measure-Synflow'
         'Measure-ZeroCostProxy'
         'New-SearchSpace'
+        'Select-ParetoFront'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -6,7 +6,8 @@ namespace NasPS.Cli;
 /// <summary>The `nasps` front end: dispatch, usage and error reporting. Exit codes: 0 success, 1 a failure in the work, 2 a usage error.</summary>
 public static class NaspsCli
 {
-    public static readonly IReadOnlyList<ICliCommand> Commands = [new SpacesCommand(), new ArchsCommand(), new ScoreCommand(), new CorrelateCommand(), new SearchCommand()];
+    public static readonly IReadOnlyList<ICliCommand> Commands = [new SpacesCommand(), new ArchsCommand(), new ScoreCommand(), new CorrelateCommand(), new SearchCommand(),
+        new BenchmarkCommand(), new ParetoCommand(), new PlotCommand()];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {

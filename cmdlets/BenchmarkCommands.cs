@@ -20,7 +20,9 @@ public sealed class ImportNasBenchmarkCommand : PSCmdlet
         string path = GetUnresolvedProviderPathFromPSPath(Path);
         try
         {
-            WriteObject(BenchmarkTable.Load(path));
+            var table = BenchmarkTable.Load(path);
+            WriteVerbose($"Read {table.Count:N0} architectures from {path}; columns: {string.Join(", ", table.Columns)}.");
+            WriteObject(table);
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
@@ -105,6 +107,5 @@ public sealed class MeasureProxyCorrelationCommand : PSCmdlet
     }
 
     /// <summary>A numeric property, NaN where it is missing or not a number (such objects are left out of the statistics).</summary>
-    private static double Number(PSObject item, string property) =>
-        item.Properties[property]?.Value is { } v && LanguagePrimitives.TryConvertTo(v, out double d) ? d : double.NaN;
+    private static double Number(PSObject item, string property) => PipelineObjects.Number(item, property) ?? double.NaN;
 }

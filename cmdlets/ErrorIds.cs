@@ -18,4 +18,7 @@ public static class ErrorIds
     public const string NotInBenchmark = "NasPS.NotInBenchmark";
     public const string TooFewValues = "NasPS.TooFewValues";
     public const string SearchFailed = "NasPS.SearchFailed";
+    public const string PropertyNotNumeric = "NasPS.PropertyNotNumeric";
+    public const string NotASearchResult = "NasPS.NotASearchResult";
+    public const string CannotWriteFile = "NasPS.CannotWriteFile";
 }

@@ -53,6 +53,8 @@ public abstract class MeasureProxyCommandBase : PSCmdlet
                 ErrorIds.UnknownProxy, ErrorCategory.InvalidArgument, name));
         }
         _proxies = proxies;
+        WriteVerbose($"Scoring each incoming architecture with {string.Join(", ", proxies.Select(p => $"{p.Name} v{p.Version}"))}, " +
+                     $"{ThrottleLimit} at a time, initialisation seed {Seed}; each score becomes a property of the object.");
         if (InputBatch is null && proxies.Any(p => p.NeedsInput))
             WriteVerbose($"No -InputBatch: {string.Join(", ", proxies.Where(p => p.NeedsInput).Select(p => p.Name))} use their data-free default input (Gaussian noise); see each result's protocol.");
     }
@@ -80,6 +82,7 @@ public abstract class MeasureProxyCommandBase : PSCmdlet
     protected override void EndProcessing()
     {
         Flush();
+        WriteVerbose($"Scored {_scored} architecture(s).");
         WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
     }
 

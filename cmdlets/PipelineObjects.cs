@@ -31,6 +31,11 @@ internal static class PipelineObjects
         return text;
     }
 
+    /// <summary>A numeric property (any type PowerShell converts to double: numbers, numeric strings from Import-Csv);
+    /// null when the object has no such property or its value is not a number.</summary>
+    public static double? Number(PSObject item, string property) =>
+        item.Properties[property]?.Value is { } v && LanguagePrimitives.TryConvertTo(v, System.Globalization.CultureInfo.InvariantCulture, out double d) ? d : null;
+
     /// <summary>The dataset to cost or score an incoming object for: the cmdlet's -Dataset, else the object's own, else CIFAR-10.</summary>
     public static Dataset DatasetOf(PSObject item, string? datasetParameter) =>
         DatasetInfo.Parse(datasetParameter ?? Text(item, "Dataset") ?? "cifar10");

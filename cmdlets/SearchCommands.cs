@@ -88,7 +88,9 @@ public abstract class SearchCommandBase : PSCmdlet
                      (checkpoint is null ? "" : $", checkpoint {checkpoint}"));
         try
         {
-            WriteObject(SearchLauncher.Run(request, _stop.Token));
+            var result = SearchLauncher.Run(request, _stop.Token);
+            WriteVerbose($"{result.Algorithm} stopped ({result.StopReason}) after {result.Steps} steps and {result.History.Count} architectures; answer {result.Best.Architecture}.");
+            WriteObject(result);
         }
         catch (OperationCanceledException)
         {
@@ -101,11 +103,14 @@ public abstract class SearchCommandBase : PSCmdlet
         }
         finally
         {
-            WriteProgress(new ProgressRecord(1, $"{Method} search", "Done") { RecordType = ProgressRecordType.Completed });
+            WriteProgress(new ProgressRecord(GenerationActivityId, "generation", "Done") { ParentActivityId = SearchActivityId, RecordType = ProgressRecordType.Completed });
+            WriteProgress(new ProgressRecord(SearchActivityId, $"{Method} search", "Done") { RecordType = ProgressRecordType.Completed });
         }
     }
 
     protected override void StopProcessing() => _stop.Cancel();
+
+    private const int SearchActivityId = 1, GenerationActivityId = 2;
 
     /// <summary>Reports at most four times a second, and only from the pipeline thread (where the search loop runs).</summary>
     private sealed class PipelineProgress(SearchCommandBase command, Stopwatch clock) : IProgress<SearchProgress>
@@ -118,8 +123,11 @@ public abstract class SearchCommandBase : PSCmdlet
             if (Environment.CurrentManagedThreadId != _pipelineThread || clock.ElapsedMilliseconds - _lastMs < 250) return;
             _lastMs = clock.ElapsedMilliseconds;
             int percent = value.BudgetMinutes > 0 ? (int)Math.Clamp(100 * value.BudgetUsedMinutes / value.BudgetMinutes, 0, 100) : -1;
-            command.WriteProgress(new ProgressRecord(1, $"{value.Algorithm} search" + (value.Phase is null ? "" : $" ({value.Phase} phase)"),
-                $"generation {value.Generation}, {value.Visited} visited, best {value.BestArchitecture}") { PercentComplete = percent });
+            // Nested bars: the search (budget used) and, under it, the step it is on.
+            command.WriteProgress(new ProgressRecord(SearchActivityId, $"{value.Algorithm} search",
+                (value.BudgetMinutes > 0 ? $"{value.BudgetUsedMinutes:F2} of {value.BudgetMinutes:F2} min budget, " : "") + $"best {value.BestArchitecture}") { PercentComplete = percent });
+            command.WriteProgress(new ProgressRecord(GenerationActivityId, value.Phase is null ? $"generation {value.Generation}" : $"{value.Phase} phase, step {value.Generation}",
+                $"{value.Visited} architectures scored, best score {value.BestScore:G4}") { ParentActivityId = SearchActivityId });
         }
     }
 }
