@@ -63,6 +63,7 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
         _moments = moments;
         foreach (var (name, module) in network.NamedModules())
         {
+            AllTraining &= module.IsTraining;
             if (module is not ReLU<T>) continue;
             var accumulator = new Accumulator(name);
             _accumulators.Add(accumulator);
@@ -72,6 +73,13 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
 
     /// <summary>Number of hooked ReLU modules.</summary>
     public int HookedModules => _accumulators.Count;
+
+    /// <summary>Whether every module of the network was in training mode when hooked (then a caller that needs train mode
+    /// can skip a second walk over the modules).</summary>
+    public bool AllTraining { get; private set; } = true;
+
+    // Binary entropies H_b(k / samples), k = 0..samples: every layer of a pass has the same sample count, so one table serves all.
+    private double[] _bernoulliOf = [];
 
     private static void Accumulate(Accumulator a, Tensor<T> output, bool moments)
     {
@@ -117,19 +125,36 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
     private static void CountOn(Accumulator a, ReadOnlySpan<T> values, int batch, int elements)
     {
         var on = a.On.AsSpan(0, elements);
+        int e = 0;
+        if (typeof(T) == typeof(float) && Vector.IsHardwareAccelerated)
+        {
+            // A float comparison lane is all ones — −1 as an int32 — where the element is on: subtracting it counts. Each
+            // vector of counts stays in a register over the whole batch (one load and one store, not one per sample).
+            var counts = MemoryMarshal.Cast<int, Vector<int>>(on);
+            var lanes = MemoryMarshal.Cast<T, Vector<T>>(values);
+            if (elements % Vector<T>.Count == 0)
+            {
+                int stride = elements / Vector<T>.Count;
+                for (int v = 0; v < counts.Length; v++)
+                {
+                    var count = counts[v];
+                    for (int n = 0, at = v; n < batch; n++, at += stride)
+                        count -= Vector.As<T, int>(Vector.GreaterThan(lanes[at], Vector<T>.Zero));
+                    counts[v] = count;
+                }
+                return;
+            }
+            for (int n = 0; n < batch; n++)
+            {
+                var sample = MemoryMarshal.Cast<T, Vector<T>>(values.Slice(n * elements, elements));
+                for (int v = 0; v < sample.Length; v++) counts[v] -= Vector.As<T, int>(Vector.GreaterThan(sample[v], Vector<T>.Zero));
+            }
+            e = counts.Length * Vector<T>.Count;
+        }
         for (int n = 0; n < batch; n++)
         {
             var sample = values.Slice(n * elements, elements);
-            int e = 0;
-            if (typeof(T) == typeof(float) && Vector.IsHardwareAccelerated)
-            {
-                // A float comparison lane is all ones — −1 as an int32 — where the element is on: subtracting it counts.
-                var counts = MemoryMarshal.Cast<int, Vector<int>>(on);
-                var lanes = MemoryMarshal.Cast<T, Vector<T>>(sample);
-                for (int v = 0; v < lanes.Length; v++) counts[v] -= Vector.As<T, int>(Vector.GreaterThan(lanes[v], Vector<T>.Zero));
-                e = lanes.Length * Vector<T>.Count;
-            }
-            for (; e < sample.Length; e++) on[e] += sample[e] > T.Zero ? 1 : 0;
+            for (int k = e; k < elements; k++) on[k] += sample[k] > T.Zero ? 1 : 0;
         }
     }
 
@@ -159,9 +184,13 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
             double total = 0, totalSquares = 0;
             long totalOn = 0;
             double inverseSamples = 1.0 / a.Samples;
-            // p = k / samples takes only samples + 1 values: tabulate the binary entropy once per layer.
-            var bernoulliOf = new double[a.Samples + 1];
-            for (int k = 0; k <= a.Samples; k++) bernoulliOf[k] = BinaryEntropy(k * inverseSamples);
+            // p = k / samples takes only samples + 1 values: tabulate the binary entropy once.
+            if (_bernoulliOf.Length != a.Samples + 1)
+            {
+                _bernoulliOf = new double[a.Samples + 1];
+                for (int k = 0; k <= a.Samples; k++) _bernoulliOf[k] = BinaryEntropy(k * inverseSamples);
+            }
+            var bernoulliOf = _bernoulliOf;
             for (int e = 0; e < a.On.Length; e++)
             {
                 bernoulli += bernoulliOf[a.On[e]];
