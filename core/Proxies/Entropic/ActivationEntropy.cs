@@ -122,39 +122,33 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
         }
     }
 
+    // Elements counted together over the whole batch: their int counts (8 KB) stay in L1 while each sample's slice of
+    // them streams in sequentially.
+    private const int CountBlock = 2048;
+
     private static void CountOn(Accumulator a, ReadOnlySpan<T> values, int batch, int elements)
     {
         var on = a.On.AsSpan(0, elements);
-        int e = 0;
+        int whole = 0;
         if (typeof(T) == typeof(float) && Vector.IsHardwareAccelerated)
         {
-            // A float comparison lane is all ones — −1 as an int32 — where the element is on: subtracting it counts. Each
-            // vector of counts stays in a register over the whole batch (one load and one store, not one per sample).
-            var counts = MemoryMarshal.Cast<int, Vector<int>>(on);
-            var lanes = MemoryMarshal.Cast<T, Vector<T>>(values);
-            if (elements % Vector<T>.Count == 0)
+            // A float comparison lane is all ones — −1 as an int32 — where the element is on: subtracting it counts.
+            whole = elements / Vector<T>.Count * Vector<T>.Count;
+            for (int start = 0; start < whole; start += CountBlock)
             {
-                int stride = elements / Vector<T>.Count;
-                for (int v = 0; v < counts.Length; v++)
+                int length = Math.Min(CountBlock, whole - start);
+                var counts = MemoryMarshal.Cast<int, Vector<int>>(on.Slice(start, length));
+                for (int n = 0; n < batch; n++)
                 {
-                    var count = counts[v];
-                    for (int n = 0, at = v; n < batch; n++, at += stride)
-                        count -= Vector.As<T, int>(Vector.GreaterThan(lanes[at], Vector<T>.Zero));
-                    counts[v] = count;
+                    var lanes = MemoryMarshal.Cast<T, Vector<T>>(values.Slice(n * elements + start, length));
+                    for (int v = 0; v < lanes.Length; v++) counts[v] -= Vector.As<T, int>(Vector.GreaterThan(lanes[v], Vector<T>.Zero));
                 }
-                return;
             }
-            for (int n = 0; n < batch; n++)
-            {
-                var sample = MemoryMarshal.Cast<T, Vector<T>>(values.Slice(n * elements, elements));
-                for (int v = 0; v < sample.Length; v++) counts[v] -= Vector.As<T, int>(Vector.GreaterThan(sample[v], Vector<T>.Zero));
-            }
-            e = counts.Length * Vector<T>.Count;
         }
         for (int n = 0; n < batch; n++)
         {
             var sample = values.Slice(n * elements, elements);
-            for (int k = e; k < elements; k++) on[k] += sample[k] > T.Zero ? 1 : 0;
+            for (int e = whole; e < elements; e++) on[e] += sample[e] > T.Zero ? 1 : 0;
         }
     }
 

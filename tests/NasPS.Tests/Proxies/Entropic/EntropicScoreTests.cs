@@ -129,10 +129,11 @@ public class EntropicScoreTests
     [InlineData(7)]
     [InlineData(37)]
     [InlineData(64)]
+    [InlineData(5000)]
     public void OnCountsOfAHandMadeActivationMatchADirectCount(int elements)
     {
-        // Sizes that leave a remainder after whole SIMD vectors (and 7: no whole vector at all), and one of whole vectors
-        // only (counted vector by vector over the batch).
+        // Sizes that leave a remainder after whole SIMD vectors (and 7: no whole vector at all), one of whole vectors only,
+        // and one spanning several count blocks with a partial last block.
         const int batch = 3;
         var pixels = new float[batch * elements];
         for (int i = 0; i < pixels.Length; i++) pixels[i] = (i * 7 % 5) - 2f; // −2..2, zeros included
