@@ -13,7 +13,8 @@ using NasPS.Spaces;
 using NasPS.Spaces.NasBench201;
 
 // Experiment driver for the entropic score (docs/entropic-score.md). Single-threaded by default: the machine is shared.
-//   time   <batch> <archs> <side>                   forward cost with and without the entropy hooks
+//   time   <batch> <archs> <side>                   forward cost with and without the entropy hooks (quick look; the
+//                                                    measurement is bench/EntropicBench: alternating medians, thread CPU time)
 //   design <n> <subsetSeed> <batch> <side> <out.csv>  candidate scores on a seeded subset (CIFAR-10 images and noise inputs)
 //   layers <n> <subsetSeed> <batch> <side> <out.csv> [img,noise] per-layer entropies (long format) for offline aggregation
 //   score  <from> <to> <batch> <dataset> <out.csv> [seed=1] frozen definition on official indices [from, to), appended

@@ -65,18 +65,20 @@ def main(parts, kendall):
         cached_nw = cached_column(cached, idx, ds, "freerea_naswot")
         params = np.array([float(bench[i][f"{ds}_params_mb"]) for i in idx])
         archs = [bench[i]["arch"] for i in idx]
-        print(f"{ds}, all {len(idx)}:")
-        for name, x in {"entropic 1.1": ent, "logsynflow (FreeREA cached)": cached_ls, "naswot (FreeREA cached)": cached_nw,
-                        "params": params, "entropic+logsynflow(cached) max-|x|": max_abs_sum(ent, cached_ls),
-                        "naswot+logsynflow(cached) max-|x|": max_abs_sum(cached_nw, cached_ls)}.items():
-            report(name, x, acc, archs, tau)
-        # The combination with NasPS's own LogSynflow, over the architectures that have it (normalised over that set).
         m = np.flatnonzero(~np.isnan(ls))
+        if len(m) < len(idx):
+            print(f"{ds}, all {len(idx)}:")
+            for name, x in {"entropic 1.1": ent, "logsynflow (FreeREA cached)": cached_ls, "naswot (FreeREA cached)": cached_nw,
+                            "params": params, "entropic+logsynflow(cached) max-|x|": max_abs_sum(ent, cached_ls),
+                            "naswot+logsynflow(cached) max-|x|": max_abs_sum(cached_nw, cached_ls)}.items():
+                report(name, x, acc, archs, tau)
+        # The combination with NasPS's own LogSynflow, over the architectures that have it (normalised over that set).
         lsm = finite(ls[m], "logsynflow")
         sub_archs = [archs[i] for i in m]
         print(f"{ds}, the {len(m)} with NasPS's LogSynflow ({source}); NasPS vs cached LogSynflow spearman "
               f"{spearman(lsm, cached_ls[m]):.4f}:")
         for name, x in {"entropic 1.1": ent[m], "logsynflow (NasPS)": lsm, "logsynflow (FreeREA cached)": cached_ls[m],
+                        "naswot (FreeREA cached)": cached_nw[m], "params": params[m],
                         "entropic+logsynflow(NasPS) max-|x|": max_abs_sum(ent[m], lsm),
                         "entropic+logsynflow(NasPS) rank sum": rank_sum(ent[m], lsm),
                         "entropic+logsynflow(cached) max-|x|": max_abs_sum(ent[m], cached_ls[m]),
