@@ -13,10 +13,13 @@ using NasPS.Spaces;
 using NasPS.Spaces.NasBench201;
 
 // Experiment driver for the entropic score (docs/entropic-score.md). Single-threaded by default: the machine is shared.
-//   time   <batch> <archs> <side>                   forward cost with and without the entropy hooks
+//   time   <batch> <archs> <side>                   forward cost with and without the entropy hooks (quick look; the
+//                                                    measurement is bench/EntropicBench: alternating medians, thread CPU time)
 //   design <n> <subsetSeed> <batch> <side> <out.csv>  candidate scores on a seeded subset (CIFAR-10 images and noise inputs)
 //   layers <n> <subsetSeed> <batch> <side> <out.csv> [img,noise] per-layer entropies (long format) for offline aggregation
 //   score  <from> <to> <batch> <dataset> <out.csv> [seed=1] frozen definition on official indices [from, to), appended
+//   whole  <from> <to> <seed> <out.csv> <proxy>[,<proxy>…] [dataset=cifar10]  registered proxies (e.g. entropic,logsynflow)
+//                                               on official indices [from, to), one seed for every architecture; appended, resumable
 //   logsynflow <from> <to> <out.csv>            NasPS LogSynflow (released ln(1+g) definition, FreeREA protocol) on NB201, CIFAR-10
 //   size   <n> <sampleSeed> <out.csv>           NATS size space: entropic, NasPS LogSynflow, params, FLOPs (CIFAR-10)
 //   report <scores.csv>                         Spearman / Kendall of every numeric column against the test accuracies
@@ -32,6 +35,7 @@ switch (args[0])
     case "design": Design(int.Parse(args[1]), ulong.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), args[5]); break;
     case "score": Score(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), DatasetInfo.Parse(args[4]), args[5], args.Length > 6 ? ulong.Parse(args[6]) : 1); break;
     case "layers": Layers(int.Parse(args[1]), ulong.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), args[5], args.Length > 6 ? args[6] : "img,noise"); break;
+    case "whole": Whole(int.Parse(args[1]), int.Parse(args[2]), ulong.Parse(args[3]), args[4], args[5].Split(','), DatasetInfo.Parse(args.Length > 6 ? args[6] : "cifar10")); break;
     case "logsynflow": LogSynflow(int.Parse(args[1]), int.Parse(args[2]), args[3]); break;
     case "size": Size(int.Parse(args[1]), ulong.Parse(args[2]), args[3]); break;
     case "report": Report(args[1]); break;
@@ -51,7 +55,7 @@ void Time(int batch, int archs, int side)
     {
         var genome = space.FromIndex(index);
         var net = TinyNetwork<float>.ForDataset(genome, Dataset.Cifar10, null);
-        EntropicScore.InitialiseKaimingFanOut(net, new Rng(2));
+        ProxyNetworks.Initialize(net, EntropicScore.Initialisation, new Rng(2));
         net.Train();
         // Four rounds alternating which pass goes first (warm buffers favour neither); the minimum of each, rounds 1–3.
         double bestPlain = double.MaxValue, bestHooked = double.MaxValue;
@@ -118,7 +122,7 @@ void Design(int n, ulong subsetSeed, int batch, int side, string outPath)
         foreach (var (inputName, input) in inputs)
         {
             var net = TinyNetwork<float>.ForDataset(genome, Dataset.Cifar10, null);
-            EntropicScore.InitialiseKaimingFanOut(net, new Rng(1000 + (ulong)index));
+            ProxyNetworks.Initialize(net, EntropicScore.Initialisation, new Rng(1000 + (ulong)index));
             foreach (var (name, value) in Candidates(EntropicScore.Measure(net, input, 1e-5)))
                 columns.Add(($"{inputName}_{name}", value));
         }
@@ -155,7 +159,7 @@ void Layers(int n, ulong subsetSeed, int batch, int side, string outPath, string
         foreach (var (inputName, input) in inputs)
         {
             var net = TinyNetwork<float>.ForDataset(genome, Dataset.Cifar10, null);
-            EntropicScore.InitialiseKaimingFanOut(net, new Rng(1000 + (ulong)index));
+            ProxyNetworks.Initialize(net, EntropicScore.Initialisation, new Rng(1000 + (ulong)index));
             foreach (var l in EntropicScore.Measure(net, input, 1e-5))
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{index},{inputName},{l.Name},{l.Elements},{l.MeanBernoulli:R},{l.MeanGaussian:R},{l.ConstantFraction:R},{l.LayerVariance:R},{l.OnFraction:R}"));
@@ -183,6 +187,30 @@ void Score(int from, int to, int batch, Dataset dataset, string outPath, ulong s
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{index},{result.Value:R},{result.Elapsed.TotalSeconds:F4}"));
         writer.Flush();
         if (++count % 50 == 0) Console.Error.WriteLine($"{count} archs, {sw.Elapsed.TotalSeconds / count:F3} s/arch");
+    }
+}
+
+// What `nasps score --space nb201 --all --proxy entropic,logsynflow --seed S --dataset D` computes, single-threaded, over an
+// index range.
+void Whole(int from, int to, ulong seed, string outPath, string[] names, Dataset dataset)
+{
+    var proxies = names.Select(ZeroCostProxies.Get).ToArray();
+    foreach (var p in proxies) Console.Error.WriteLine($"{p.Name} {p.Version} on {dataset.ShortName()}");
+    bool header = !File.Exists(outPath);
+    var done = header ? new HashSet<int>() : File.ReadLines(outPath).Skip(1).Select(l => int.Parse(l.Split(',')[0])).ToHashSet();
+    using var writer = new StreamWriter(outPath, append: true);
+    if (header) writer.WriteLine("index," + string.Join(",", names.SelectMany(n => new[] { n, n + "_seconds" })));
+    var sw = Stopwatch.StartNew();
+    int count = 0;
+    for (int index = from; index < to; index++)
+    {
+        if (done.Contains(index)) continue;
+        var genome = space.FromIndex(index);
+        var context = new ProxyContext { Dataset = dataset, Seed = seed };
+        var results = proxies.Select(p => p.Score(genome, context)).ToArray();
+        writer.WriteLine(index + "," + string.Join(",", results.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Value:R},{r.Elapsed.TotalSeconds:F4}"))));
+        writer.Flush();
+        if (++count % 100 == 0) Console.Error.WriteLine($"{count} archs, {sw.Elapsed.TotalSeconds / count:F3} s/arch");
     }
 }
 

@@ -1,6 +1,7 @@
 """Rank correlations of the entropic-score experiment CSVs (tools/entropic/Program.cs writes them) with NB201 accuracies.
 numpy only: Spearman = Pearson of average ranks; Kendall tau-b by the O(n log n)-free direct count (n <= a few thousand)."""
 import csv
+import gzip
 import sys
 
 import numpy as np
@@ -54,7 +55,8 @@ def load_cached():
 
 
 def load_scores(path):
-    with open(path, newline="") as f:
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", newline="") as f:
         rows = list(csv.DictReader(f))
     idx = np.array([int(r["index"]) for r in rows])
     cols = {k: np.array([float(r[k]) for r in rows]) for k in rows[0] if k not in ("index", "seconds")}

@@ -63,6 +63,7 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
         _moments = moments;
         foreach (var (name, module) in network.NamedModules())
         {
+            AllTraining &= module.IsTraining;
             if (module is not ReLU<T>) continue;
             var accumulator = new Accumulator(name);
             _accumulators.Add(accumulator);
@@ -72,6 +73,13 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
 
     /// <summary>Number of hooked ReLU modules.</summary>
     public int HookedModules => _accumulators.Count;
+
+    /// <summary>Whether every module of the network was in training mode when hooked (then a caller that needs train mode
+    /// can skip a second walk over the modules).</summary>
+    public bool AllTraining { get; private set; } = true;
+
+    // Binary entropies H_b(k / samples), k = 0..samples: every layer of a pass has the same sample count, so one table serves all.
+    private double[] _bernoulliOf = [];
 
     private static void Accumulate(Accumulator a, Tensor<T> output, bool moments)
     {
@@ -114,22 +122,33 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
         }
     }
 
+    // Elements counted together over the whole batch: their int counts (8 KB) stay in L1 while each sample's slice of
+    // them streams in sequentially.
+    private const int CountBlock = 2048;
+
     private static void CountOn(Accumulator a, ReadOnlySpan<T> values, int batch, int elements)
     {
         var on = a.On.AsSpan(0, elements);
+        int whole = 0;
+        if (typeof(T) == typeof(float) && Vector.IsHardwareAccelerated)
+        {
+            // A float comparison lane is all ones — −1 as an int32 — where the element is on: subtracting it counts.
+            whole = elements / Vector<T>.Count * Vector<T>.Count;
+            for (int start = 0; start < whole; start += CountBlock)
+            {
+                int length = Math.Min(CountBlock, whole - start);
+                var counts = MemoryMarshal.Cast<int, Vector<int>>(on.Slice(start, length));
+                for (int n = 0; n < batch; n++)
+                {
+                    var lanes = MemoryMarshal.Cast<T, Vector<T>>(values.Slice(n * elements + start, length));
+                    for (int v = 0; v < lanes.Length; v++) counts[v] -= Vector.As<T, int>(Vector.GreaterThan(lanes[v], Vector<T>.Zero));
+                }
+            }
+        }
         for (int n = 0; n < batch; n++)
         {
             var sample = values.Slice(n * elements, elements);
-            int e = 0;
-            if (typeof(T) == typeof(float) && Vector.IsHardwareAccelerated)
-            {
-                // A float comparison lane is all ones — −1 as an int32 — where the element is on: subtracting it counts.
-                var counts = MemoryMarshal.Cast<int, Vector<int>>(on);
-                var lanes = MemoryMarshal.Cast<T, Vector<T>>(sample);
-                for (int v = 0; v < lanes.Length; v++) counts[v] -= Vector.As<T, int>(Vector.GreaterThan(lanes[v], Vector<T>.Zero));
-                e = lanes.Length * Vector<T>.Count;
-            }
-            for (; e < sample.Length; e++) on[e] += sample[e] > T.Zero ? 1 : 0;
+            for (int e = whole; e < elements; e++) on[e] += sample[e] > T.Zero ? 1 : 0;
         }
     }
 
@@ -159,9 +178,13 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
             double total = 0, totalSquares = 0;
             long totalOn = 0;
             double inverseSamples = 1.0 / a.Samples;
-            // p = k / samples takes only samples + 1 values: tabulate the binary entropy once per layer.
-            var bernoulliOf = new double[a.Samples + 1];
-            for (int k = 0; k <= a.Samples; k++) bernoulliOf[k] = BinaryEntropy(k * inverseSamples);
+            // p = k / samples takes only samples + 1 values: tabulate the binary entropy once.
+            if (_bernoulliOf.Length != a.Samples + 1)
+            {
+                _bernoulliOf = new double[a.Samples + 1];
+                for (int k = 0; k <= a.Samples; k++) _bernoulliOf[k] = BinaryEntropy(k * inverseSamples);
+            }
+            var bernoulliOf = _bernoulliOf;
             for (int e = 0; e < a.On.Length; e++)
             {
                 bernoulli += bernoulliOf[a.On[e]];

@@ -75,7 +75,7 @@ public sealed record EntropicOptions
         string input = (Input == EntropicInput.Images ? "context images" : $"N(0,1) noise ×{Batch}") +
                        (Resolution is { } r ? $" at {r}×{r}" : " at the dataset resolution");
         string epsilon = Estimator == EntropyEstimator.Gaussian ? string.Create(CultureInfo.InvariantCulture, $", ε {Epsilon:R}") : "";
-        return $"{Statistic} ({Estimator}) per ReLU layer, {Aggregation} over layers, input {input}, repeats {Repeats}, Kaiming-normal fan_out convs, " +
+        return $"{Statistic} ({Estimator}) per ReLU layer, {Aggregation} over layers, input {input}, repeats {Repeats}, {ProxyNetworks.Describe(EntropicScore.Initialisation)}, " +
                $"BN train mode (batch statistics), float32 forward, float64 entropy accumulation{epsilon}";
     }
 }
@@ -93,7 +93,14 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
     public EntropicOptions Options { get; } = options ?? new EntropicOptions();
 
     public string Name => ProxyName;
-    public string Version => "1.0";
+    /// <summary>1.1: initialisation through <see cref="ProxyNetworks.Initialize{T}"/> (same distributions as 1.0, another
+    /// random stream, so per-seed values differ from 1.0's).</summary>
+    public string Version => "1.1";
+
+    /// <summary>FreeREA's initialisation: conv weights N(0, 2/fan_out), BN γ = 1, β = 0 (the linear head follows the last
+    /// hooked ReLU and cannot change the score).</summary>
+    public const WeightInit Initialisation = WeightInit.KaimingNormalFanOut;
+
     public bool NeedsInput => Options.Input == EntropicInput.Images;
     /// <summary>NAS-Bench-201 cells and NATS size configurations: the genomes with a benchmark network.</summary>
     public bool Supports(Genome genome) => ProxyNetworks.CanBuild(genome);
@@ -107,12 +114,12 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
         long start = Stopwatch.GetTimestamp();
         var input = ResolveInput(context);
         var rng = new Rng(context.Seed);
+        var network = ProxyNetworks.Build<float>(genome, context.Dataset.Classes());
         double total = 0;
         for (int r = 0; r < Options.Repeats; r++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            var network = ProxyNetworks.Build<float>(genome, context.Dataset.Classes());
-            InitialiseKaimingFanOut(network, rng.Fork((ulong)r));
+            ProxyNetworks.Initialize(network, Initialisation, rng);
             total += Aggregate(Measure(network, input, Options.Epsilon, moments: Options.Estimator == EntropyEstimator.Gaussian), Options);
         }
         string protocol = $"{Options.Describe()}; input: {input.Source}; seed {context.Seed}";
@@ -155,23 +162,13 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
         return new ImageBatch(pixels, images.Labels, images.Channels, side, side, $"{images.Source}, block-averaged to {side}×{side}");
     }
 
-    /// <summary>Conv weights ~ N(0, 2/fan_out) (FreeREA's initialisation); BN γ = 1, β = 0; linear layers keep their defaults
-    /// (they follow the last hooked ReLU and cannot change the score). Draws in module pre-order.</summary>
-    public static void InitialiseKaimingFanOut<T>(Module<T> network, Rng rng) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        network.ResetParameters(rng);
-        foreach (var module in network.Modules())
-            if (module is Conv2d<T> conv)
-                Init.KaimingNormalFanOut(conv.Weight, rng);
-    }
-
     /// <summary>One forward pass in train mode (batch-statistics BN) without gradients; the per-layer entropies of every ReLU.</summary>
     /// <param name="moments">Whether to compute the Gaussian statistics too (see <see cref="ActivationEntropyRecorder{T}"/>).</param>
     public static IReadOnlyList<LayerEntropy> Measure<T>(Module<T> network, ImageBatch input, double epsilon, bool moments = true)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         using var recorder = new ActivationEntropyRecorder<T>(network, moments);
-        network.Train();
+        if (!recorder.AllTraining) network.Train();
         using (Tensors.NewScope())
         using (Tensors.NoGrad())
         {

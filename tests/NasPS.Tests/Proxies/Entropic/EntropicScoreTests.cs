@@ -128,9 +128,12 @@ public class EntropicScoreTests
     [Theory]
     [InlineData(7)]
     [InlineData(37)]
+    [InlineData(64)]
+    [InlineData(5000)]
     public void OnCountsOfAHandMadeActivationMatchADirectCount(int elements)
     {
-        // Sizes that leave a remainder after whole SIMD vectors (and 7: no whole vector at all).
+        // Sizes that leave a remainder after whole SIMD vectors (and 7: no whole vector at all), one of whole vectors only,
+        // and one spanning several count blocks with a partial last block.
         const int batch = 3;
         var pixels = new float[batch * elements];
         for (int i = 0; i < pixels.Length; i++) pixels[i] = (i * 7 % 5) - 2f; // −2..2, zeros included
@@ -184,6 +187,36 @@ public class EntropicScoreTests
         Assert.Equal("entropic", first.Proxy);
         Assert.Contains("UnitInformation (Bernoulli)", first.Protocol);
         Assert.Contains("seed 3", first.Protocol);
+    }
+
+    [Fact]
+    public void InitialisesThroughProxyNetworksInitialize()
+    {
+        // Version 1.1: one place for initialisation. The score must equal the one of a network initialised by
+        // ProxyNetworks.Initialize (FreeREA's Kaiming fan_out) from the context seed, on the seed's noise batch.
+        var genome = NasBench201Space.Instance.Parse("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|");
+        var proxy = new EntropicScore();
+        var network = ProxyNetworks.Build<float>(genome, 10);
+        ProxyNetworks.Initialize(network, WeightInit.KaimingNormalFanOut, new NasPS.Randomness.Rng(5));
+        double expected = EntropicScore.Aggregate(EntropicScore.Measure(network, Batches.Gaussian(16, 3, 8, 8, 5), 1e-5), proxy.Options);
+        var result = proxy.Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Seed = 5 });
+        Assert.Equal(expected, result.Value);
+        Assert.Equal("1.1", result.Version);
+        Assert.Contains(ProxyNetworks.Describe(WeightInit.KaimingNormalFanOut), result.Protocol);
+    }
+
+    [Fact]
+    public void MeasurePutsAnEvalModeNetworkInTrainMode()
+    {
+        // The recorder's walk tells Measure whether a second walk (Train) is needed; a network left in eval mode — even
+        // in one module — must still be measured with batch statistics.
+        var expected = Expected();
+        var reference = EntropicScore.Measure(FixtureNetwork<float>(expected, "mixed"), FixtureInput(), 1e-5);
+        var network = FixtureNetwork<float>(expected, "mixed");
+        network.Modules().OfType<NasPS.Networks.Layers.BatchNorm2d<float>>().Last().Eval();
+        var measured = EntropicScore.Measure(network, FixtureInput(), 1e-5);
+        Assert.All(network.Modules(), m => Assert.True(m.IsTraining));
+        Assert.Equal(reference.Select(l => (l.Name, l.MeanBernoulli, l.OnFraction)), measured.Select(l => (l.Name, l.MeanBernoulli, l.OnFraction)));
     }
 
     [Fact]
