@@ -6,7 +6,7 @@
 set -e
 cd "$(dirname "$0")/.."
 rounds=${1:-5}; threads=${2:-2}; batch=${3:-64}; repeats=${4:-3}
-dotnet build -c Release bench/EngineBench >/dev/null
+[ -f bench/EngineBench/bin/Release/net10.0/EngineBench.dll ] || dotnet build -c Release bench/EngineBench >/dev/null
 log=bench/results/engine_compare.local.txt
 : > "$log"
 echo "# load before: $(cat /proc/loadavg)" | tee -a "$log"

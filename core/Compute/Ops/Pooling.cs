@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Numerics;
 using NasPS.Compute.Autograd;
 using NasPS.Compute.Kernels;
@@ -36,26 +37,44 @@ public static partial class Ops
                 ? rows[i].PaddedSize * cols[j].PaddedSize
                 : (rows[i].End - rows[i].Start) * (cols[j].End - cols[j].Start));
 
+        // Stride 1: the columns whose window lies wholly inside the row, [p, w − kernel + p], sum shifted row slices
+        // by vectors (tap by tap, the scalar loop's order, so results are the same).
+        int interiorFirst = stride == 1 ? Math.Min(padding, ow) : ow;
+        int interiorEnd = stride == 1 ? Math.Clamp(w - kernel + padding + 1, interiorFirst, ow) : ow;
         var y = Tensors.Empty<T>(n, c, oh, ow);
-        // Separable: sum each input row over the column windows, then those sums over the row windows.
+        // Separable: sum each input row over the column windows, then those sums over the row windows, row by row.
         Parallelism.For(n * c, plane =>
         {
             var rowSums = System.Buffers.ArrayPool<T>.Shared.Rent(h * ow);
             var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
             for (int a = 0; a < h; a++)
-            for (int j = 0; j < ow; j++)
             {
-                T sum = T.Zero;
-                for (int b = cols[j].Start; b < cols[j].End; b++) sum += xs[a * w + b];
-                rowSums[a * ow + j] = sum;
+                var input = xs.Slice(a * w, w);
+                var sums = rowSums.AsSpan(a * ow, ow);
+                for (int j = 0; j < ow; j++)
+                {
+                    if (j == interiorFirst && interiorEnd > interiorFirst)
+                    {
+                        var inner = sums[interiorFirst..interiorEnd];
+                        inner.Clear();
+                        for (int d = 0; d < kernel; d++)
+                            TensorPrimitives.Add(inner, input.Slice(interiorFirst - padding + d, inner.Length), inner);
+                        j = interiorEnd - 1;
+                        continue;
+                    }
+                    T sum = T.Zero;
+                    for (int b = cols[j].Start; b < cols[j].End; b++) sum += input[b];
+                    sums[j] = sum;
+                }
             }
             var ys = y.Span.Slice(plane * oh * ow, oh * ow);
             for (int i = 0; i < oh; i++)
-            for (int j = 0; j < ow; j++)
             {
-                T sum = T.Zero;
-                for (int a = rows[i].Start; a < rows[i].End; a++) sum += rowSums[a * ow + j];
-                ys[i * ow + j] = sum / divisors[i * ow + j];
+                var output = ys.Slice(i * ow, ow);
+                output.Clear();
+                for (int a = rows[i].Start; a < rows[i].End; a++)
+                    TensorPrimitives.Add(output, rowSums.AsSpan(a * ow, ow), output);
+                TensorPrimitives.Divide(output, divisors.AsSpan(i * ow, ow), output);
             }
             System.Buffers.ArrayPool<T>.Shared.Return(rowSums);
         });
