@@ -7,6 +7,8 @@
 //       peak working memory (pooled bytes in use) of train-mode forward+backward of the all-conv3x3 network at
 //       <batch> (5 passes), then <networks> consecutive random NB201 networks at <network-batch>, reporting the
 //       highest peak and whether retained pool bytes, GC heap and process memory stay flat.
+//   ops [threads=2]
+//       CPU time of the skip/pool network's element-wise ops on its largest tensor (batch 64, C16, 32×32).
 using System.Diagnostics;
 using System.Globalization;
 using NasPS.Compute;
@@ -22,6 +24,36 @@ const string SkipPool = "|avg_pool_3x3~0|+|skip_connect~0|avg_pool_3x3~1|+|skip_
 
 int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
 const double MiB = 1048576.0;
+
+if (args.Length > 0 && args[0] == "ops")
+{
+    // The skip/pool network's element-wise work on its largest tensor (batch 64, C16, 32×32), per op, no grad.
+    int threads = Arg(1, 2);
+    Parallelism.Degree = threads;
+    var x = Tensors.Empty<float>(64, 16, 32, 32);
+    var other = Tensors.Empty<float>(64, 16, 32, 32);
+    Init.Normal(x, 0, 1, new Rng(5));
+    Init.Normal(other, 0, 1, new Rng(6));
+    void Time(string name, Action op)
+    {
+        var samples = new List<double>();
+        for (int r = 0; r < 12; r++)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            using (Tensors.NewScope())
+            using (Tensors.NoGrad())
+                op();
+            if (r > 1) samples.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+        }
+        samples.Sort();
+        Console.WriteLine(FormattableString.Invariant($"{name}: median {samples[samples.Count / 2]:F2} CPU-ms, threads {threads}"));
+    }
+    Time("avg_pool2d 3×3/1 pad 1 (count_include_pad false)", () => Ops.AvgPool2d(x, 3, 1, 1, countIncludePad: false));
+    Time("add", () => Ops.Add(x, other));
+    Time("add_n of 3", () => Ops.AddN([x, other, x]));
+    Time("relu", () => Ops.Relu(x));
+    return 0;
+}
 
 if (args.Length == 0 || args[0] is not ("forward" or "memory"))
 {

@@ -37,28 +37,42 @@ public static partial class Ops
                 ? rows[i].PaddedSize * cols[j].PaddedSize
                 : (rows[i].End - rows[i].Start) * (cols[j].End - cols[j].Start));
 
-        // Stride 1: the columns whose window lies wholly inside the row, [p, w − kernel + p], sum shifted row slices
-        // by vectors (tap by tap, the scalar loop's order, so results are the same).
+        // Stride 1: the columns (rows) whose window lies wholly inside the image, [p, size − kernel + p], sum shifted
+        // slices by vectors, tap by tap as the scalar loop does, so results are the same. When rows are not
+        // narrowed (ow = w), the interior columns of all rows go in one pass over the plane; the border columns it
+        // also writes (reading across rows) are rewritten by the scalar loop.
         int interiorFirst = stride == 1 ? Math.Min(padding, ow) : ow;
         int interiorEnd = stride == 1 ? Math.Clamp(w - kernel + padding + 1, interiorFirst, ow) : ow;
+        int rowFirst = stride == 1 ? Math.Min(padding, oh) : oh;
+        int rowEnd = stride == 1 ? Math.Clamp(h - kernel + padding + 1, rowFirst, oh) : oh;
+        bool hasInterior = interiorEnd > interiorFirst, wholePlane = hasInterior && ow == w;
         var y = Tensors.Empty<T>(n, c, oh, ow);
-        // Separable: sum each input row over the column windows, then those sums over the row windows, row by row.
+        // Separable: sum each input row over the column windows, then those sums over the row windows.
         Parallelism.For(n * c, plane =>
         {
             var rowSums = System.Buffers.ArrayPool<T>.Shared.Rent(h * ow);
             var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
+            if (wholePlane)
+            {
+                var inner = rowSums.AsSpan(padding, h * w - (kernel - 1));
+                inner.Clear();
+                for (int d = 0; d < kernel; d++) TensorPrimitives.Add(inner, xs.Slice(d, inner.Length), inner);
+            }
             for (int a = 0; a < h; a++)
             {
                 var input = xs.Slice(a * w, w);
                 var sums = rowSums.AsSpan(a * ow, ow);
+                if (hasInterior && !wholePlane)
+                {
+                    var inner = sums[interiorFirst..interiorEnd];
+                    inner.Clear();
+                    for (int d = 0; d < kernel; d++)
+                        TensorPrimitives.Add(inner, input.Slice(interiorFirst - padding + d, inner.Length), inner);
+                }
                 for (int j = 0; j < ow; j++)
                 {
-                    if (j == interiorFirst && interiorEnd > interiorFirst)
+                    if (j == interiorFirst && hasInterior)
                     {
-                        var inner = sums[interiorFirst..interiorEnd];
-                        inner.Clear();
-                        for (int d = 0; d < kernel; d++)
-                            TensorPrimitives.Add(inner, input.Slice(interiorFirst - padding + d, inner.Length), inner);
                         j = interiorEnd - 1;
                         continue;
                     }
@@ -68,14 +82,26 @@ public static partial class Ops
                 }
             }
             var ys = y.Span.Slice(plane * oh * ow, oh * ow);
+            if (rowEnd > rowFirst)
+            {
+                var block = ys.Slice(rowFirst * ow, (rowEnd - rowFirst) * ow);
+                block.Clear();
+                for (int d = 0; d < kernel; d++)
+                    TensorPrimitives.Add(block, rowSums.AsSpan((rowFirst - padding + d) * ow, block.Length), block);
+            }
             for (int i = 0; i < oh; i++)
             {
+                if (i == rowFirst && rowEnd > rowFirst)
+                {
+                    i = rowEnd - 1;
+                    continue;
+                }
                 var output = ys.Slice(i * ow, ow);
                 output.Clear();
                 for (int a = rows[i].Start; a < rows[i].End; a++)
                     TensorPrimitives.Add(output, rowSums.AsSpan(a * ow, ow), output);
-                TensorPrimitives.Divide(output, divisors.AsSpan(i * ow, ow), output);
             }
+            TensorPrimitives.Divide(ys, divisors, ys);
             System.Buffers.ArrayPool<T>.Shared.Return(rowSums);
         });
         return Graph.Record(y, "avg_pool2d", [x], dy =>
