@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace NasPS.Compute.Kernels;
 
@@ -54,14 +55,30 @@ internal static unsafe class ConvCore<TL, TV, T>
         where TLayout : struct, IVirtualLayout
     {
         int[] rowOffsets = layout.RowOffsets(s);
+        // Small images waste many virtual columns (8×8 with pad 1: 81 computed per 64 kept); those GEMMs gather
+        // just the kept pixels into each B panel instead, which costs a copy per panel row but no dropped work.
+        int pixels = s.OutH * s.OutW;
+        int[] columnOffsets = layout.ImageStride * 5 > pixels * 6 ? CompactColumns(layout, s) : [];
         var shape = s;
-        fixed (int* offsets = rowOffsets)
+        fixed (int* offsets = rowOffsets) fixed (int* columns = columnOffsets)
         {
-            nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, po = (nint)offsets;
+            nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, po = (nint)offsets, pcol = (nint)columns;
             int chunks = (s.N + layout.Images - 1) / layout.Images;
-            ForEachImage(chunks, (chunk, parallelGemm) =>
-                ForwardChunk((T*)px, (T*)pw, groupLength, (int*)po, (T*)pb, (T*)py, shape, layout, chunk * layout.Images, parallelGemm));
+            ForEachImage(chunks, (chunk, parallelGemm) => ForwardChunk((T*)px, (T*)pw, groupLength, (int*)po, (int*)pcol,
+                (T*)pb, (T*)py, shape, layout, chunk * layout.Images, parallelGemm));
         }
+    }
+
+    /// <summary>The virtual column of every kept output pixel of a full chunk, in NCHW order (image, row, column).</summary>
+    private static int[] CompactColumns<TLayout>(TLayout layout, in Conv2dShape s) where TLayout : struct, IVirtualLayout
+    {
+        var columns = new int[layout.Images * s.OutH * s.OutW];
+        int c = 0;
+        for (int b = 0; b < layout.Images; b++)
+        for (int i = 0; i < s.OutH; i++)
+        for (int j = 0; j < s.OutW; j++)
+            columns[c++] = b * layout.ImageStride + i * layout.RowWidth + j;
+        return columns;
     }
 
     /// <summary>Images per chunk of a same-padded convolution: about <see cref="ChunkPixels"/> reduction columns,
@@ -70,27 +87,34 @@ internal static unsafe class ConvCore<TL, TV, T>
 
     private const int ChunkPixels = 1024;
 
-    /// <summary>Implicit GEMM over a chunk of images in a virtual layout: Y_g[coutG × virtual pixels] = W_g · tap rows.</summary>
-    private static void ForwardChunk<TLayout>(T* x, T* packedW, long groupLength, int* rowOffsets, T* bias, T* y, in Conv2dShape s,
-        TLayout layout, int n0, bool parallelGemm) where TLayout : struct, IVirtualLayout
+    /// <summary>Implicit GEMM over a chunk of images in a virtual layout: Y_g[coutG × columns] = W_g · tap rows, the
+    /// columns either every virtual pixel (taps read in place) or, given <paramref name="compactColumns"/>, only the
+    /// kept ones (taps gathered).</summary>
+    private static void ForwardChunk<TLayout>(T* x, T* packedW, long groupLength, int* rowOffsets, int* compactColumns, T* bias,
+        T* y, in Conv2dShape s, TLayout layout, int n0, bool parallelGemm) where TLayout : struct, IVirtualLayout
     {
         int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup;
-        int count = Math.Min(layout.Images, s.N - n0), virtualPixels = count * layout.ImageStride;
+        int count = Math.Min(layout.Images, s.N - n0);
+        bool compact = compactColumns != null;
+        // Where output pixel (b, i, 0) sits among the GEMM's columns.
+        int imageColumns = compact ? pixels : layout.ImageStride, rowColumns = compact ? s.OutW : layout.RowWidth;
+        int columns = count * imageColumns;
         T* padded = Scratch<T>.Columns(layout.Length);
-        T* virtualOutput = Scratch<T>.Gather((long)coutG * virtualPixels);
+        T* chunkOutput = Scratch<T>.Gather((long)coutG * columns);
         for (int g = 0; g < s.Groups; g++)
         {
             for (int b = 0; b < count; b++) layout.Fill(x, s, g, n0 + b, b, padded, clear: b == 0);
-            GemmCore<TL, TV, T>.Compute(coutG, virtualPixels, kred, T.One, packedW + g * groupLength,
-                OperandB<T>.InPlace(padded, rowOffsets), T.Zero, virtualOutput, virtualPixels, parallelGemm);
+            var taps = compact ? OperandB<T>.Gathered(padded, rowOffsets, compactColumns) : OperandB<T>.InPlace(padded, rowOffsets);
+            GemmCore<TL, TV, T>.Compute(coutG, columns, kred, T.One, packedW + g * groupLength, taps, T.Zero, chunkOutput, columns,
+                parallelGemm);
             for (int b = 0; b < count; b++)
             for (int co = 0; co < coutG; co++)
             {
                 T* output = y + ((long)(n0 + b) * s.Cout + (long)g * coutG + co) * pixels;
-                T* source = virtualOutput + (long)co * virtualPixels + (long)b * layout.ImageStride;
+                T* source = chunkOutput + (long)co * columns + (long)b * imageColumns;
                 for (int i = 0; i < s.OutH; i++)
                 {
-                    var row = new ReadOnlySpan<T>(source + (long)i * layout.RowWidth, s.OutW);
+                    var row = new ReadOnlySpan<T>(source + (long)i * rowColumns, s.OutW);
                     var target = new Span<T>(output + (long)i * s.OutW, s.OutW);
                     if (bias != null) TensorPrimitives.Add(row, bias[g * coutG + co], target);
                     else row.CopyTo(target);
@@ -205,14 +229,38 @@ internal static unsafe class ConvCore<TL, TV, T>
             {
                 T* source = image + ((long)ci * s.H + h) * s.W;
                 int a = h % sh, u = h / sh;
-                for (int bw = 0; bw < sw; bw++)
-                {
-                    T* target = buffer + ((long)ci * sh * sw + a * sw + bw) * _planeStride + (long)b * ImageStride
-                        + (long)(_rowsBefore + u) * RowWidth + _columnsBefore;
-                    if (sw == 1) GemmCore<TL, TV, T>.Copy(source, target, s.W);
-                    else for (int v = 0, w = bw; w < s.W; v++, w += sw) target[v] = source[w];
-                }
+                // Phase (a, bw) of this row lies bw plane strides past phase (a, 0).
+                T* target = buffer + ((long)ci * sh * sw + a * sw) * _planeStride + (long)b * ImageStride
+                    + (long)(_rowsBefore + u) * RowWidth + _columnsBefore;
+                if (sw == 1) GemmCore<TL, TV, T>.Copy(source, target, s.W);
+                else if (sw == 2) Deinterleave(source, s.W, target, target + _planeStride);
+                else
+                    for (int bw = 0; bw < sw; bw++, target += _planeStride)
+                        for (int v = 0, w = bw; w < s.W; v++, w += sw) target[v] = source[w];
             }
+        }
+    }
+
+    /// <summary>even[v] = source[2v], odd[v] = source[2v + 1] (a stride-2 row split into its two phases). For 4-byte
+    /// elements, pairs are read as 8-byte integers and narrowed: the low halves are the even elements (little-endian).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Deinterleave(T* source, int width, T* even, T* odd)
+    {
+        int v = 0;
+        if (sizeof(T) == 4 && Vector256.IsHardwareAccelerated)
+        {
+            for (; 2 * v + 2 * Vector256<uint>.Count <= width; v += Vector256<uint>.Count)
+            {
+                var low = Vector256.Load((ulong*)(source + 2 * v));
+                var high = Vector256.Load((ulong*)(source + 2 * v) + Vector256<ulong>.Count);
+                Vector256.Narrow(low, high).Store((uint*)(even + v));
+                Vector256.Narrow(Vector256.ShiftRightLogical(low, 32), Vector256.ShiftRightLogical(high, 32)).Store((uint*)(odd + v));
+            }
+        }
+        for (; 2 * v < width; v++)
+        {
+            even[v] = source[2 * v];
+            if (2 * v + 1 < width) odd[v] = source[2 * v + 1];
         }
     }
 

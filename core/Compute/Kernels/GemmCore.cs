@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NasPS.Compute.Kernels;
 
@@ -177,6 +178,8 @@ internal static unsafe class GemmCore<TL, TV, T>
     {
         int mr = MR, nr = NR, mc = MC;
         T* edge = stackalloc T[8 * 32];
+        bool gathered = b.ColumnOffsets != null;
+        T* gatherPanel = gathered ? Scratch<T>.Panel((long)KC * NR) : null;
         for (int pc = 0; pc < k; pc += KC)
         {
             int kc = Math.Min(KC, k - pc);
@@ -187,8 +190,9 @@ internal static unsafe class GemmCore<TL, TV, T>
                 for (int jr = j0; jr < j1; jr += nr)
                 {
                     int cols = Math.Min(nr, n - jr);
-                    T* panelB = b.RowOffsets == null ? PanelB(b.Data, n, pc, kc, jr) : b.Data + jr;
-                    int* rowOffsets = b.RowOffsets == null ? PackedRowOffsets : b.RowOffsets + pc;
+                    if (gathered) GatherPanel(b, pc, kc, jr, cols, gatherPanel);
+                    T* panelB = gathered ? gatherPanel : b.RowOffsets == null ? PanelB(b.Data, n, pc, kc, jr) : b.Data + jr;
+                    int* rowOffsets = gathered || b.RowOffsets == null ? PackedRowOffsets : b.RowOffsets + pc;
                     for (int ir = ic; ir < icEnd; ir += mr)
                     {
                         int rows = Math.Min(mr, m - ir);
@@ -213,6 +217,46 @@ internal static unsafe class GemmCore<TL, TV, T>
                 }
             }
         }
+    }
+
+    /// <summary>Packs rows [pc, pc + kc) × columns [jr, jr + cols) of a gathered B operand as one panel (columns past
+    /// cols read as zero). Columns come in runs of consecutive offsets (an image row), each copied by vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GatherPanel(OperandB<T> b, int pc, int kc, int jr, int cols, T* panel)
+    {
+        int nr = NR;
+        int* runStart = stackalloc int[nr];
+        int* runLength = stackalloc int[nr];
+        int runs = 0;
+        for (int q = 0; q < cols; q++)
+        {
+            if (runs > 0 && b.ColumnOffsets[jr + q] == b.ColumnOffsets[jr + q - 1] + 1) runLength[runs - 1]++;
+            else
+            {
+                runStart[runs] = q;
+                runLength[runs++] = 1;
+            }
+        }
+        for (int p = 0; p < kc; p++, panel += nr)
+        {
+            T* row = b.Data + b.RowOffsets[pc + p];
+            for (int r = 0; r < runs; r++)
+                CopyShort(row + b.ColumnOffsets[jr + runStart[r]], panel + runStart[r], runLength[r]);
+            for (int q = cols; q < nr; q++) panel[q] = T.Zero;
+        }
+    }
+
+    /// <summary>dst[0..count) = src[0..count) for short runs (an image row of 4–32 elements): the widest vector that
+    /// fits, then narrower ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyShort(T* src, T* dst, int count)
+    {
+        int t = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; t + Vector256<T>.Count <= count; t += Vector256<T>.Count) Vector256.Store(Vector256.Load(src + t), dst + t);
+        if (Vector128.IsHardwareAccelerated)
+            for (; t + Vector128<T>.Count <= count; t += Vector128<T>.Count) Vector128.Store(Vector128.Load(src + t), dst + t);
+        for (; t < count; t++) dst[t] = src[t];
     }
 
     /// <summary>C[MR × NR] = alpha·(A panel · B panel) + beta·C; C is not read when beta is 0. Row p of the B panel
@@ -348,20 +392,25 @@ internal static unsafe class GemmCore<TL, TV, T>
 
 }
 
-/// <summary>The B operand of <see cref="GemmCore{TL, TV, T}.Compute"/>: packed panels, or rows read in place, row p of
+/// <summary>The B operand of <see cref="GemmCore{TL, TV, T}.Compute"/>: packed panels; rows read in place, row p of
 /// the depth starting at Data + RowOffsets[p] with its columns contiguous (the implicit-GEMM form of a stride-1
-/// convolution over a padded image). In-place rows must stay readable NR columns past the last column.</summary>
+/// convolution over a padded image; in-place rows must stay readable NR columns past the last column); or gathered,
+/// element (p, j) at Data + RowOffsets[p] + ColumnOffsets[j], packed one panel at a time just before use (an implicit
+/// GEMM whose columns are not evenly spaced, e.g. the pixels of a chunk of small images without their padding).</summary>
 internal readonly unsafe struct OperandB<T> where T : unmanaged
 {
     public readonly T* Data;
     public readonly int* RowOffsets;
+    public readonly int* ColumnOffsets;
 
-    private OperandB(T* data, int* rowOffsets)
+    private OperandB(T* data, int* rowOffsets, int* columnOffsets)
     {
         Data = data;
         RowOffsets = rowOffsets;
+        ColumnOffsets = columnOffsets;
     }
 
-    public static OperandB<T> Packed(T* panels) => new(panels, null);
-    public static OperandB<T> InPlace(T* data, int* rowOffsets) => new(data, rowOffsets);
+    public static OperandB<T> Packed(T* panels) => new(panels, null, null);
+    public static OperandB<T> InPlace(T* data, int* rowOffsets) => new(data, rowOffsets, null);
+    public static OperandB<T> Gathered(T* data, int* rowOffsets, int* columnOffsets) => new(data, rowOffsets, columnOffsets);
 }

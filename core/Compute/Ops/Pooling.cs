@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Numerics;
 using NasPS.Compute.Autograd;
 using NasPS.Compute.Kernels;
@@ -36,27 +37,71 @@ public static partial class Ops
                 ? rows[i].PaddedSize * cols[j].PaddedSize
                 : (rows[i].End - rows[i].Start) * (cols[j].End - cols[j].Start));
 
+        // Stride 1: the columns (rows) whose window lies wholly inside the image, [p, size − kernel + p], sum shifted
+        // slices by vectors, tap by tap as the scalar loop does, so results are the same. When rows are not
+        // narrowed (ow = w), the interior columns of all rows go in one pass over the plane; the border columns it
+        // also writes (reading across rows) are rewritten by the scalar loop.
+        int interiorFirst = stride == 1 ? Math.Min(padding, ow) : ow;
+        int interiorEnd = stride == 1 ? Math.Clamp(w - kernel + padding + 1, interiorFirst, ow) : ow;
+        int rowFirst = stride == 1 ? Math.Min(padding, oh) : oh;
+        int rowEnd = stride == 1 ? Math.Clamp(h - kernel + padding + 1, rowFirst, oh) : oh;
+        bool hasInterior = interiorEnd > interiorFirst, wholePlane = hasInterior && ow == w;
         var y = Tensors.Empty<T>(n, c, oh, ow);
         // Separable: sum each input row over the column windows, then those sums over the row windows.
         Parallelism.For(n * c, plane =>
         {
             var rowSums = System.Buffers.ArrayPool<T>.Shared.Rent(h * ow);
             var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
-            for (int a = 0; a < h; a++)
-            for (int j = 0; j < ow; j++)
+            if (wholePlane)
             {
-                T sum = T.Zero;
-                for (int b = cols[j].Start; b < cols[j].End; b++) sum += xs[a * w + b];
-                rowSums[a * ow + j] = sum;
+                var inner = rowSums.AsSpan(padding, h * w - (kernel - 1));
+                inner.Clear();
+                for (int d = 0; d < kernel; d++) TensorPrimitives.Add(inner, xs.Slice(d, inner.Length), inner);
+            }
+            for (int a = 0; a < h; a++)
+            {
+                var input = xs.Slice(a * w, w);
+                var sums = rowSums.AsSpan(a * ow, ow);
+                if (hasInterior && !wholePlane)
+                {
+                    var inner = sums[interiorFirst..interiorEnd];
+                    inner.Clear();
+                    for (int d = 0; d < kernel; d++)
+                        TensorPrimitives.Add(inner, input.Slice(interiorFirst - padding + d, inner.Length), inner);
+                }
+                for (int j = 0; j < ow; j++)
+                {
+                    if (j == interiorFirst && hasInterior)
+                    {
+                        j = interiorEnd - 1;
+                        continue;
+                    }
+                    T sum = T.Zero;
+                    for (int b = cols[j].Start; b < cols[j].End; b++) sum += input[b];
+                    sums[j] = sum;
+                }
             }
             var ys = y.Span.Slice(plane * oh * ow, oh * ow);
-            for (int i = 0; i < oh; i++)
-            for (int j = 0; j < ow; j++)
+            if (rowEnd > rowFirst)
             {
-                T sum = T.Zero;
-                for (int a = rows[i].Start; a < rows[i].End; a++) sum += rowSums[a * ow + j];
-                ys[i * ow + j] = sum / divisors[i * ow + j];
+                var block = ys.Slice(rowFirst * ow, (rowEnd - rowFirst) * ow);
+                block.Clear();
+                for (int d = 0; d < kernel; d++)
+                    TensorPrimitives.Add(block, rowSums.AsSpan((rowFirst - padding + d) * ow, block.Length), block);
             }
+            for (int i = 0; i < oh; i++)
+            {
+                if (i == rowFirst && rowEnd > rowFirst)
+                {
+                    i = rowEnd - 1;
+                    continue;
+                }
+                var output = ys.Slice(i * ow, ow);
+                output.Clear();
+                for (int a = rows[i].Start; a < rows[i].End; a++)
+                    TensorPrimitives.Add(output, rowSums.AsSpan(a * ow, ow), output);
+            }
+            TensorPrimitives.Divide(ys, divisors, ys);
             System.Buffers.ArrayPool<T>.Shared.Return(rowSums);
         });
         return Graph.Record(y, "avg_pool2d", [x], dy =>

@@ -16,6 +16,8 @@ public class Conv2dKernelTests
         { "1×1 odd", new Conv2dShape(2, 16, 7, 7, 16, 1, 1) },
         { "1×1 stride 2", new Conv2dShape(2, 5, 6, 7, 7, 1, 1, 2, 2) },
         { "reduction 3×3 stride 2", new Conv2dShape(2, 8, 9, 9, 16, 3, 3, 2, 2, 1, 1) },
+        { "stride 2 rows split by vectors", new Conv2dShape(2, 3, 6, 37, 4, 3, 3, 2, 2, 1, 1) },
+        { "small images over chunks, gathered", new Conv2dShape(19, 5, 5, 6, 7, 3, 3, PadH: 1, PadW: 1) },
         { "5×5 N=1 non-square", new Conv2dShape(1, 4, 11, 10, 6, 5, 5, PadH: 2, PadW: 2) },
         { "7×7 stride 2 pad 3", new Conv2dShape(2, 3, 13, 13, 5, 7, 7, 2, 2, 3, 3) },
         { "3×3 pad 0 odd channels", new Conv2dShape(1, 7, 5, 5, 9, 3, 3) },

@@ -72,6 +72,40 @@ public class DeterminismTests
         Assert.True(Run(1, m, 20).AsSpan().SequenceEqual(Run(2, m, 20)), "tall GEMM (split by rows) differs");
     }
 
+    /// <summary>Trimming the pools also releases the kernels' work buffers (each thread drops its own at its next
+    /// use); the next calls, including those after a larger shape grew the buffers, must give the same results.</summary>
+    [Fact]
+    public void ConvolutionIsIdenticalAfterTheWorkBuffersAreReleased()
+    {
+        var rng = new Rng(13);
+        var small = new Conv2dShape(6, 16, 8, 8, 16, 3, 3, PadH: 1, PadW: 1);
+        var large = new Conv2dShape(4, 32, 32, 32, 32, 3, 3, PadH: 1, PadW: 1);
+        float[] x = Floats(rng, small.InputLength), w = Floats(rng, small.WeightLength), dy = Floats(rng, small.OutputLength);
+        float[] xl = Floats(rng, large.InputLength), wl = Floats(rng, large.WeightLength);
+        float[][] Run()
+        {
+            var y = new float[small.OutputLength];
+            var dx = new float[small.InputLength];
+            var dw = new float[small.WeightLength];
+            Conv2dKernel.Forward<float>(x, w, [], y, small);
+            Conv2dKernel.BackwardInput<float>(dy, w, dx, small);
+            Conv2dKernel.BackwardWeight<float>(x, dy, dw, [], small);
+            return [y, dx, dw];
+        }
+        var before = Run();
+        NasPS.Compute.BufferPool.Trim();
+        var afterTrim = Run();
+        Conv2dKernel.Forward<float>(xl, wl, [], new float[large.OutputLength], large);
+        NasPS.Compute.BufferPool.Trim();
+        GC.Collect();
+        var afterLarge = Run();
+        for (int i = 0; i < before.Length; i++)
+        {
+            Assert.True(before[i].AsSpan().SequenceEqual(afterTrim[i]), $"output {i} differs after a trim");
+            Assert.True(before[i].AsSpan().SequenceEqual(afterLarge[i]), $"output {i} differs after a larger shape and a trim");
+        }
+    }
+
     private static float[] Floats(Rng rng, long length) => KernelTestData.Gaussian(rng, length).Select(v => (float)v).ToArray();
     private static double[] Doubles(Rng rng, long length) => KernelTestData.Gaussian(rng, length);
 }
