@@ -43,7 +43,7 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
     /// a tensor scope. Callers must have checked the genome.</summary>
     protected List<TResult> EvaluateRepeats<TResult>(Genome genome, ProxyContext context, Func<Module<T>, ProxyContext, TResult> evaluate)
     {
-        Validate(context);
+        Validate(context, genome);
         var network = ProxyNetworks.Build<T>(genome, context.Dataset.Classes());
         var rng = new Rng(context.Seed);
         var results = new List<TResult>(Repeats);
@@ -64,8 +64,8 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
             throw new ArgumentException($"Proxy '{Name}' does not support {genome.SpaceName} genomes ('{genome.Canonical}').", nameof(genome));
     }
 
-    /// <summary>Checks the context before any work (e.g. that the input batch is there and large enough).</summary>
-    protected virtual void Validate(ProxyContext context) { }
+    /// <summary>Checks the context before any work (e.g. that the input batch is there, large enough, of the genome's resolution).</summary>
+    protected virtual void Validate(ProxyContext context, Genome genome) { }
 
     /// <summary>One evaluation of the initialised network.</summary>
     protected abstract double Evaluate(Module<T> network, ProxyContext context);

@@ -56,12 +56,13 @@ public sealed class SwapProxy : NetworkProxy<float>
     public override string Version => "1";
     public override bool NeedsInput => true;
 
-    protected override void Validate(ProxyContext context) => ProxyNetworks.RequireInput(Name, context, Samples);
+    protected override void Validate(ProxyContext context, Genome genome) =>
+        ProxyNetworks.RequireInput(Name, context, Samples, ProxyNetworks.Resolution(genome, context.Dataset));
 
     protected override double Evaluate(Module<float> network, ProxyContext context)
     {
         network.Train();
-        double swap = SwapScore.Count(network, ProxyNetworks.InputImages<float>(Name, context, Samples));
+        double swap = SwapScore.Count(network, ProxyNetworks.InputImages<float>(Name, context, Samples, ProxyNetworks.Resolution(network, context.Dataset)));
         return Regularised ? SwapScore.Regularise(swap, network.ParameterCount(), Mu, Sigma) : swap;
     }
 

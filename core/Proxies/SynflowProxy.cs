@@ -107,12 +107,12 @@ public sealed class SynflowProxy(SynflowVariant variant, WeightInit init = Weigh
     {
         RequireSupported(genome);
         ArgumentNullException.ThrowIfNull(context);
-        var terms = EvaluateRepeats(genome, context, (network, c) => SynflowScore.Compute(network, c.Dataset.Resolution()));
+        var terms = EvaluateRepeats(genome, context, (network, c) => SynflowScore.Compute(network, ProxyNetworks.Resolution(network, c.Dataset)));
         return new SynflowTerms(terms.Average(t => t.LogSynflow), terms.Average(t => t.LogSynflowEpsilon), terms.Average(t => t.Synflow));
     }
 
     protected override double Evaluate(Module<double> network, ProxyContext context) =>
-        SynflowScore.Compute(network, context.Dataset.Resolution()).Of(Variant);
+        SynflowScore.Compute(network, ProxyNetworks.Resolution(network, context.Dataset)).Of(Variant);
 
     protected override string DescribeProtocol(ProxyContext context)
     {

@@ -105,7 +105,7 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
         if (!Supports(genome))
             throw new NotSupportedException($"The entropic score needs a network: NasBench201 or NatsSize genomes; got a {genome.SpaceName} genome.");
         long start = Stopwatch.GetTimestamp();
-        var input = ResolveInput(context);
+        var input = ResolveInput(context, genome);
         var rng = new Rng(context.Seed);
         double total = 0;
         for (int r = 0; r < Options.Repeats; r++)
@@ -121,11 +121,11 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
 
     // The noise protocol is data-free: a context batch is ignored (IZeroCostProxy.NeedsInput is false), so the same
     // seed gives the same score whoever calls. The image protocol requires the batch.
-    private ImageBatch ResolveInput(ProxyContext context)
+    private ImageBatch ResolveInput(ProxyContext context, Genome genome)
     {
         if (Options.Input == EntropicInput.GaussianNoise)
         {
-            int resolution = Options.Resolution ?? context.Dataset.Resolution();
+            int resolution = Options.Resolution ?? ProxyNetworks.Resolution(genome, context.Dataset);
             return Batches.Gaussian(Options.Batch, 3, resolution, resolution, context.Seed);
         }
         var images = context.Input ?? throw new ArgumentException("This entropic-score protocol needs an input batch (ProxyContext.Input).", nameof(context));
