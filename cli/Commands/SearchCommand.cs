@@ -15,13 +15,13 @@ public sealed class SearchCommand : ICliCommand
         "nasps search --method freerea|swapnas|cyclic|random|sed --space NAME [--dataset cifar10|cifar100|imagenet16]\n" +
         "             [--budget 45s|0.75m] [--seed S] [--runs R] [--max-params N] [--max-flops N] [--proxy NAME[,…]] [--size-proxy NAME[,…]]\n" +
         "             [--samples N] [--cached-proxies CSV [--cached-times CSV]] [--benchmark CSV] [--data CIFAR.bin --batch N]\n" +
-        "             [--threads N] [--checkpoint DIR [--resume]] [--format json|table]\n" +
+        "             [--threads N] [--checkpoint DIR [--resume]] [--format json|table] [--resolution R --classes K (HybridEdge)]\n" +
         "  Runs use seeds S, S+1, …, S+R-1. With --cached-proxies, NASWOT and LogSynflow come from the table and the budget\n" +
         "  is charged their recorded times; otherwise proxies run live and the budget is wall-clock time.\n" +
         "  --checkpoint DIR keeps one checkpoint per run (run-SEED.json); --resume continues them.";
     public IReadOnlyList<string> Options =>
         ["method", "space", "dataset", "budget", "seed", "runs", "max-params", "max-flops", "proxy", "size-proxy", "samples",
-         "cached-proxies", "cached-times", "benchmark", "data", "batch", "start", "count", "threads", "checkpoint", "format"];
+         "cached-proxies", "cached-times", "benchmark", "data", "batch", "start", "count", "threads", "checkpoint", "format", .. NaspsCli.SpaceSettingOptions];
     public IReadOnlySet<string> Switches => new HashSet<string> { "resume", "augment" };
 
     public int Run(Arguments args, TextWriter output, TextWriter error)
