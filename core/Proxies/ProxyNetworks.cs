@@ -97,7 +97,10 @@ public static class ProxyNetworks
     }
 
     /// <summary>The input side of <paramref name="genome"/>'s network: the dataset's, except where the space fixes it (HybridEdge).</summary>
-    public static int Resolution(Genome genome, Dataset dataset) => genome is HybridEdgeGenome hybrid ? hybrid.Resolution : dataset.Resolution();
+    public static int Resolution(Genome genome, Dataset dataset) => FixedResolution(genome) ?? dataset.Resolution();
+
+    /// <summary>The input side a genome's network requires whatever the dataset or protocol (HybridEdge), else null.</summary>
+    public static int? FixedResolution(Genome genome) => genome is HybridEdgeGenome hybrid ? hybrid.Resolution : null;
 
     /// <summary>The input side of a built network: the dataset's, except where the network fixes it (HybridEdge).</summary>
     public static int Resolution<T>(Module<T> network, Dataset dataset) where T : unmanaged, IFloatingPointIeee754<T> =>

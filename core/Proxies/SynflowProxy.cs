@@ -65,8 +65,11 @@ public static class SynflowScore
                 double layerLog1p = 0, layerLogEpsilon = 0, layerPlain = 0;
                 for (int i = 0; i < ws.Length; i++)
                 {
-                    layerLog1p += Math.Abs(ws[i] * double.LogP1(gs[i]));
-                    layerLogEpsilon += Math.Abs(ws[i] * Math.Log(gs[i] + CachedEpsilon));
+                    // |g|: on NB201-style networks (|weights|, ones input, ReLU, pooling) every gradient is ≥ 0 and this
+                    // changes nothing; a LayerNorm or softmax (HybridEdge) can make one negative, and ln(1 + g) NaN.
+                    double g = Math.Abs(gs[i]);
+                    layerLog1p += Math.Abs(ws[i] * double.LogP1(g));
+                    layerLogEpsilon += Math.Abs(ws[i] * Math.Log(g + CachedEpsilon));
                     layerPlain += Math.Abs(ws[i] * gs[i]);
                 }
                 log1p += layerLog1p;

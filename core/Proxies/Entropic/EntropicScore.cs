@@ -125,12 +125,13 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
     {
         if (Options.Input == EntropicInput.GaussianNoise)
         {
-            int resolution = Options.Resolution ?? ProxyNetworks.Resolution(genome, context.Dataset);
+            // A network bound to one input size (HybridEdge) gets it; otherwise the protocol's side, else the dataset's.
+            int resolution = ProxyNetworks.FixedResolution(genome) ?? Options.Resolution ?? context.Dataset.Resolution();
             return Batches.Gaussian(Options.Batch, 3, resolution, resolution, context.Seed);
         }
         var images = context.Input ?? throw new ArgumentException("This entropic-score protocol needs an input batch (ProxyContext.Input).", nameof(context));
         if (images.Count < 2) throw new ArgumentException("The entropic score needs a batch of at least 2 images.", nameof(context));
-        return Options.Resolution is { } side ? Downsample(images, side) : images;
+        return (ProxyNetworks.FixedResolution(genome) ?? Options.Resolution) is { } side ? Downsample(images, side) : images;
     }
 
     /// <summary>Block-averages square images to <paramref name="side"/>×<paramref name="side"/> (the side must divide theirs).</summary>
