@@ -3,10 +3,14 @@
 // the entropic score across topologies. Run from the repository root:
 //   dotnet run -c Release tools/hybrid/HybridReport.cs -- timing 224 [samples]   (also 112)
 //   dotnet run -c Release tools/hybrid/HybridReport.cs -- sanity 64
+//   dotnet run -c Release tools/hybrid/HybridReport.cs -- search 112 MAXMACS MINUTES   (live cyclic search, 5M params)
 using System.Diagnostics;
 using NasPS.Data;
 using NasPS.Proxies;
 using NasPS.Randomness;
+using NasPS.Search;
+using NasPS.Search.Cyclic;
+using NasPS.Search.Scoring;
 using NasPS.Spaces;
 using NasPS.Spaces.HybridEdge;
 
@@ -41,6 +45,31 @@ if (mode == "timing")
         }
         Console.WriteLine();
     }
+    return;
+}
+
+if (mode == "search")
+{
+    long maxMacs = long.Parse(args[2]);
+    double minutes = double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+    // Small populations: a live evaluation takes seconds here, not the milliseconds of cached NB201 values.
+    var options = new CyclicSearchOptions
+    {
+        Constraints = new SearchConstraints { Dataset = Dataset.Cifar10, MaxFlops = maxMacs, MaxParameters = 5_000_000 },
+        Seed = 1, Accounting = BudgetAccounting.WallClock, BudgetMinutes = minutes, MaxCycles = 3,
+        Topology = new CyclicPhaseOptions { PopulationSize = 6, TournamentSize = 3, BudgetMinutes = minutes * 0.3 },
+        Size = new CyclicPhaseOptions { PopulationSize = 6, TournamentSize = 3, BudgetMinutes = minutes * 0.2 },
+    };
+    var topology = ProxyScorer.Live([ZeroCostProxies.Get("entropic")], Dataset.Cifar10, null, 1);
+    var size = ProxyScorer.Live([ZeroCostProxies.Get("logsynflow")], Dataset.Cifar10, null, 1);
+    var sw = Stopwatch.StartNew();
+    var result = CyclicSearch.Run(new HybridEdgeFactoredSpace(space), topology, size, options);
+    var best = (HybridEdgeGenome)result.BestGenome;
+    var (p, m) = HybridEdgeCost.Of(best);
+    var (_, m224) = HybridEdgeCost.Of(best.WithSetting(224, 1000));
+    Console.WriteLine($"best {best.Canonical}; params {p:N0}; MACs@{resolution} {m:N0}; MACs@224 {m224:N0}");
+    Console.WriteLine($"visited {result.History.Count}, steps {result.Steps}, stop {result.StopReason}, wall {sw.Elapsed.TotalMinutes:F2} min, proxy cost {result.ProxyCostSeconds:F0} s");
+    foreach (var phase in result.History.GroupBy(r => r.Phase)) Console.WriteLine($"  {phase.Key}: {phase.Count()} visited");
     return;
 }
 
