@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NasPS.Spaces;
+using NasPS.Spaces.NasBench101;
 using NasPS.Spaces.NasBench201;
 
 namespace NasPS.Proxies;
@@ -34,11 +35,21 @@ public sealed class ArchitectureProxy : IZeroCostProxy
         g => SearchSpaces.TryGet(g.SpaceName, out _),
         (g, c) => SearchSpaces.Get(g.SpaceName).CountFlops(g, c.Dataset));
 
-    /// <summary>FreeREA's skip metric (spec §3.4), NAS-Bench-201 cells only.</summary>
+    /// <summary>FreeREA's skip metric (spec §3.4) of NAS-Bench-201 and NAS-Bench-101 cells.</summary>
     public static ArchitectureProxy Skip { get; } = new("skip",
-        "FreeREA skip metric: mean over skip_connect edges j←i of (j − 1 − i), 0 without skips; closed form",
-        g => g is Nb201Genome,
-        (g, _) => ((Nb201Genome)g).SkipMetric);
+        "FreeREA skip metric: mean jump (j − 1 − i) over skip edges j←i (NB201) or over all non-adjacent edges (NB101), 0 without any; closed form",
+        g => g is Nb201Genome or Nb101Genome,
+        (g, _) => SkipMetric(g));
+
+    /// <summary>FreeREA's skip metric of a cell; the one definition both this proxy and the searches use.</summary>
+    /// <exception cref="ArgumentException">The genome is neither an NB201 nor an NB101 cell.</exception>
+    public static double SkipMetric(Genome genome) => genome switch
+    {
+        Nb201Genome cell => cell.SkipMetric,
+        Nb101Genome cell => cell.SkipMetric,
+        null => throw new ArgumentNullException(nameof(genome)),
+        _ => throw new ArgumentException($"The skip metric is defined for NasBench201 and NasBench101 cells, not for a {genome.SpaceName} genome ('{genome.Canonical}').", nameof(genome)),
+    };
 
     public string Name { get; }
     public string Version => "1";

@@ -4,11 +4,13 @@ using NasPS.Data;
 using NasPS.Networks;
 using NasPS.Networks.Layers;
 using NasPS.Networks.HybridEdge;
+using NasPS.Networks.NasBench101;
 using NasPS.Networks.NasBench201;
 using NasPS.Networks.NatsSize;
 using NasPS.Randomness;
 using NasPS.Spaces;
 using NasPS.Spaces.HybridEdge;
+using NasPS.Spaces.NasBench101;
 using NasPS.Spaces.NasBench201;
 using NasPS.Spaces.NatsSize;
 
@@ -28,8 +30,8 @@ public enum WeightInit
 /// <summary>The networks proxies score: which genomes have one, building it, initialising it, checking inputs.</summary>
 public static class ProxyNetworks
 {
-    /// <summary>True for genomes that build a network here (NAS-Bench-201 cells and NATS size configurations).</summary>
-    public static bool CanBuild(Genome genome) => genome is Nb201Genome or NatsSizeGenome or HybridEdgeGenome;
+    /// <summary>True for genomes that build a network here (NAS-Bench-201 and NAS-Bench-101 cells, NATS size configurations, HybridEdge architectures).</summary>
+    public static bool CanBuild(Genome genome) => genome is Nb201Genome or NatsSizeGenome or Nb101Genome or HybridEdgeGenome;
 
     /// <summary>The benchmark network of <paramref name="genome"/> for <paramref name="classes"/> outputs, weights zero
     /// (initialise with <see cref="Initialize{T}"/>).</summary>
@@ -37,9 +39,10 @@ public static class ProxyNetworks
     {
         Nb201Genome cell => new TinyNetwork<T>(cell, classes, null),
         NatsSizeGenome size => new NatsSizeNetwork<T>(size, classes, null),
+        Nb101Genome cell => new NasBench101Network<T>(cell, classes, null),
         HybridEdgeGenome hybrid => new HybridEdgeNetwork<T>(hybrid), // its space fixes classes and resolution
         null => throw new ArgumentNullException(nameof(genome)),
-        _ => throw new ArgumentException($"No network is defined for {genome.SpaceName} genomes ('{genome.Canonical}'); proxies that run a network support NasBench201 and NatsSize.", nameof(genome)),
+        _ => throw new ArgumentException($"No network is defined for {genome.SpaceName} genomes ('{genome.Canonical}'); proxies that run a network support NasBench201, NatsSize, NasBench101 and HybridEdge.", nameof(genome)),
     };
 
     public static void Initialize<T>(Module<T> network, WeightInit init, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,6 +1,7 @@
 using NasPS.Proxies.Sed;
 using NasPS.Spaces;
 using NasPS.Spaces.HybridEdge;
+using NasPS.Spaces.NasBench101;
 using NasPS.Spaces.NasBench201;
 using NasPS.Spaces.NatsSize;
 
@@ -12,7 +13,7 @@ public sealed class SedProxy : IZeroCostProxy
     public string Name => SedScore.Instance.Name;
     public string Version => SedScore.Instance.Version;
     public bool NeedsInput => false;
-    public bool Supports(Genome genome) => genome is Nb201Genome or NatsSizeGenome or HybridEdgeGenome;
+    public bool Supports(Genome genome) => genome is Nb201Genome or NatsSizeGenome or Nb101Genome or HybridEdgeGenome;
 
     public ProxyResult Score(Genome genome, ProxyContext context)
     {

@@ -1,4 +1,6 @@
+using NasPS.Compute;
 using NasPS.Spaces;
+using NasPS.Spaces.NasBench101;
 using NasPS.Spaces.NasBench201;
 using NasPS.Spaces.NatsSize;
 
@@ -15,6 +17,9 @@ namespace NasPS.Proxies.Sed;
 /// the first costs <see cref="SkipPenalty"/> (skips crowd out transforming paths). The network score sums
 /// the stem, every cell and every reduction block. A cell with no live edge makes the network output independent of its
 /// input: the score is −∞, so such architectures rank last.</para>
+/// <para>NAS-Bench-101 (<see cref="Score(Nb101Genome)"/>): the same terms on the operations of a cell's vertices, at
+/// each vertex's width; max-pools act on rectified maps there, which gives them their own term
+/// (<see cref="RectifiedMaxPoolEntropy"/>).</para>
 /// </summary>
 public sealed class SedScore
 {
@@ -40,8 +45,9 @@ public sealed class SedScore
         null => throw new ArgumentNullException(nameof(genome)),
         Nb201Genome cell => Score(cell),
         NatsSizeGenome sizes => Score(sizes),
+        Nb101Genome cell => Score(cell),
         _ => throw new NotSupportedException(
-            $"The SED proxy has no definition for the {genome.SpaceName} space (architecture '{genome.Canonical}'); it scores NasBench201 and NatsSize architectures."),
+            $"The SED proxy has no definition for the {genome.SpaceName} space (architecture '{genome.Canonical}'); it scores NasBench201, NatsSize and NasBench101 architectures."),
     };
 
     /// <summary>The NB201 / NATS-TSS network (spec §1.1) with <paramref name="cell"/> in all 15 cell positions.</summary>
@@ -53,6 +59,87 @@ public sealed class SedScore
     {
         ArgumentNullException.ThrowIfNull(sizes);
         return NetworkEntropy(NatsSizeSpace.FixedCell, TinyNetworkLayout.FromChannels(sizes.Channels));
+    }
+
+    /// <summary>
+    /// The NAS-Bench-101 network (spec §2.1) with <paramref name="cell"/> in all nine cell positions: the stem, the two
+    /// 2×2 max-pools between stacks and every cell's <see cref="Nb101CellEntropy"/>, which alone orders architectures.
+    /// </summary>
+    public double Score(Nb101Genome cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        double total = StemEntropy + (Nb101Network.Stacks - 1) * RectifiedMaxPoolEntropy(2);
+        foreach (var (cIn, cOut, _) in Nb101Network.CellPlan(32))
+            total += Nb101CellEntropy(cell, cIn, cOut);
+        return total;
+    }
+
+    /// <summary>
+    /// One NAS-Bench-101 cell: the sum, over its interior vertices, of the term of the vertex's operation at the vertex's
+    /// width C_t (<see cref="Nb101Network.VertexChannels"/>): ½·ln(C_t·k²) for a k×k conv-bn-relu,
+    /// <see cref="RectifiedMaxPoolEntropy"/>(3) for a max-pool. Every vertex of a pruned cell is on an input→output path
+    /// (live). The 1×1 projections of the cell input match widths and score 0, as in NB201; the one skip a cell can
+    /// have (input → output) is the free first skip of NB201's penalty, so the penalty never applies. Terms are added
+    /// in sorted order so that cells with the same terms tie exactly, whatever their vertex order.
+    /// </summary>
+    public static double Nb101CellEntropy(Nb101Genome cell, int inChannels, int outChannels)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        int[] channels = Nb101Network.VertexChannels(cell, inChannels, outChannels);
+        Span<double> terms = stackalloc double[Nb101Genome.MaxVertices];
+        int count = 0;
+        for (int t = 1; t < cell.Output; t++)
+        {
+            terms[count++] = cell.OpAt(t) switch
+            {
+                Nb101Op.Conv3x3 => ConvEntropy(channels[t], 3),
+                Nb101Op.Conv1x1 => ConvEntropy(channels[t], 1),
+                _ => RectifiedMaxPoolEntropy(3),
+            };
+        }
+        terms = terms[..count];
+        terms.Sort();
+        double sum = 0;
+        foreach (double term in terms) sum += term;
+        return sum;
+    }
+
+    private static readonly double MaxPool2x2 = RectifiedMaxVarianceRatio(4), MaxPool3x3 = RectifiedMaxVarianceRatio(9);
+
+    /// <summary>
+    /// Log-standard-deviation change of a k×k max-pool on a rectified map (NAS-Bench-101 pools the sum of ConvBnRelu
+    /// outputs): ½·ln(Var max(0, M) / Var max(0, Z)), M the maximum of k² independent standard normals, Z one of
+    /// them; +0.0225 for 3×3 and +0.139 for 2×2. (On Gaussian, unrectified values it would be ½·ln Var M: −0.51 and −0.35.)
+    /// </summary>
+    public static double RectifiedMaxPoolEntropy(int kernel) => kernel switch
+    {
+        1 => 0,
+        2 => MaxPool2x2,
+        3 => MaxPool3x3,
+        _ => RectifiedMaxVarianceRatio(kernel * kernel),
+    };
+
+    /// <summary>½·ln(Var max(0, M_n) / Var max(0, Z)) by Simpson's rule on [−12, 12] (density of M_n: n·φ(x)·Φ(x)^(n−1)).</summary>
+    private static double RectifiedMaxVarianceRatio(int n)
+    {
+        static (double Mean, double Square) Moments(int n)
+        {
+            const int Steps = 24_000; // even
+            const double Low = -12, High = 12, H = (High - Low) / Steps;
+            double mean = 0, square = 0;
+            for (int i = 0; i <= Steps; i++)
+            {
+                double x = Low + i * H, weight = i == 0 || i == Steps ? 1 : i % 2 == 1 ? 4 : 2;
+                if (x <= 0) continue; // max(0, M) is 0 there
+                double density = n * SpecialFunctions.NormalPdf(x) * Math.Pow(SpecialFunctions.NormalCdf(x), n - 1);
+                mean += weight * x * density;
+                square += weight * x * x * density;
+            }
+            return (mean * H / 3, square * H / 3);
+        }
+        var (m, s) = Moments(n);
+        var (m1, s1) = Moments(1);
+        return 0.5 * Math.Log((s - m * m) / (s1 - m1 * m1));
     }
 
     /// <summary>The stem, then every layer of <paramref name="layout"/>: a cell's entropy or a reduction block's.

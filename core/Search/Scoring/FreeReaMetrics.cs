@@ -1,4 +1,5 @@
 using NasPS.Benchmarks;
+using NasPS.Proxies;
 using NasPS.Spaces;
 using NasPS.Spaces.NasBench201;
 
@@ -8,11 +9,8 @@ namespace NasPS.Search.Scoring;
 /// (from the architecture, free), the three terms its search ranks by (spec §4.1, §8).</summary>
 public static class FreeReaMetrics
 {
-    /// <summary>FreeREA's skip metric of an NB201 cell (spec §3.4), as a zero-cost scorer.</summary>
-    public static ArchitectureMetricScorer Skip { get; } = new("skip", genome =>
-        genome is Nb201Genome cell
-            ? cell.SkipMetric
-            : throw new ArgumentException($"The skip metric is defined for NasBench201 cells, not for a {genome.SpaceName} genome ('{genome.Canonical}')."));
+    /// <summary>FreeREA's skip metric of an NB201 or NB101 cell (spec §3.4), as a zero-cost scorer.</summary>
+    public static ArchitectureMetricScorer Skip { get; } = new("skip", ArchitectureProxy.SkipMetric);
 
     /// <summary>The cached-metric scorer FreeREA's NATS-Bench search uses for <paramref name="dataset"/>.</summary>
     public static IArchitectureScorer CachedNb201(CachedProxyTable table, Dataset dataset) =>

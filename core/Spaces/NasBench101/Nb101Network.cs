@@ -72,7 +72,7 @@ public static class Nb101Network
     }
 
     /// <summary>Each cell's input and output widths and its feature-map side, in network order.</summary>
-    private static IEnumerable<(int In, int Out, long Side)> CellPlan(int resolution)
+    public static IEnumerable<(int In, int Out, long Side)> CellPlan(int resolution)
     {
         int cIn = StemChannels, cOut = StemChannels;
         long side = resolution;

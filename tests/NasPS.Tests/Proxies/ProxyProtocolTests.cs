@@ -4,6 +4,7 @@ using NasPS.Networks.NatsSize;
 using NasPS.Proxies;
 using NasPS.Randomness;
 using NasPS.Spaces;
+using NasPS.Spaces.NasBench101;
 using NasPS.Spaces.NasBench201;
 using NasPS.Spaces.NatsSize;
 using Xunit;
@@ -34,6 +35,18 @@ public class ProxyProtocolTests
         for (int k = 0; k < indices.Length; k++)
             Assert.Equal(expected[k], skip.Score(Space.FromIndex(indices[k]), context).Value, 12);
         Assert.False(skip.Supports(NatsSizeSpace.Instance.FromIndex(0)));
+    }
+
+    [Fact]
+    public void SkipMetricOfNb101CellsIsTheMeanJumpOverNonAdjacentEdges()
+    {
+        var context = new ProxyContext { Dataset = Dataset.Cifar10 };
+        var skip = ZeroCostProxies.Get("skip");
+        // Edges 0→2 (jump 1) and 1→3 (jump 1); the adjacent edges jump nothing and do not count.
+        Assert.Equal(1.0, skip.Score(NasBench101Space.Instance.Parse("input;conv3x3-bn-relu:0;maxpool3x3:0,1;output:1,2"), context).Value, 12);
+        // 0→3 jumps 2, 1→3 jumps 1: mean 1.5.
+        Assert.Equal(1.5, skip.Score(NasBench101Space.Instance.Parse("input;conv3x3-bn-relu:0;maxpool3x3:1;output:0,1,2"), context).Value, 12);
+        Assert.Equal(0.0, skip.Score(NasBench101Space.Instance.Parse("input;conv3x3-bn-relu:0;output:1"), context).Value, 12);
     }
 
     [Fact]

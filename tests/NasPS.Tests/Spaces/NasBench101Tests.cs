@@ -1,4 +1,6 @@
 using NasPS.IO;
+using NasPS.Networks.NasBench101;
+using NasPS.Proxies;
 using NasPS.Randomness;
 using NasPS.Spaces;
 using NasPS.Spaces.NasBench101;
@@ -88,6 +90,45 @@ public class NasBench101Tests(ITestOutputHelper output)
         }
         output.WriteLine($"{equal} of {table.Rows.Count} equal");
         Assert.Equal(table.Rows.Count, equal);
+    }
+
+    [Fact]
+    public void BuiltNetwork_HasNaslibsParameterCount_ForAll500Cells()
+    {
+        // The compute-core network, not the analytic count: both must equal NASLib's.
+        var table = Subset.Value;
+        int column = table.Column("naslib_params"), row = 0;
+        foreach (var cell in SubsetCells())
+        {
+            long expected = (long)Math.Round(table.Double(row, column)!.Value * 1e6);
+            var network = ProxyNetworks.Build<float>(cell, 10);
+            Assert.IsType<NasBench101Network<float>>(network);
+            Assert.True(expected == network.ParameterCount(), $"row {row}: {cell} NASLib {expected}, network {network.ParameterCount()}");
+            row++;
+        }
+    }
+
+    [Fact]
+    public void BuiltCells_UseTheVertexWidths_AndProjectOnlyFromTheInput()
+    {
+        // Three vertices feed the output: 128 = 43 + 43 + 42 (the first ones take the remainder); vertex 4 feeds only
+        // vertex 5 and takes its width, 42, so the edge 3 → 4 drops one channel.
+        var cell = Space.Parse("input;conv3x3-bn-relu:0;maxpool3x3:1;conv1x1-bn-relu:0,2;conv3x3-bn-relu:3;maxpool3x3:4;output:1,3,5");
+        var network = new NasBench101Network<float>(cell, 10, null);
+        var cells = network.Modules().OfType<Nb101Cell<float>>().ToList();
+        Assert.Equal(9, cells.Count);
+        Assert.Equal([128, 43, 43, 43, 42, 42, 128], cells[0].VertexChannels);
+        Assert.Equal([128, 86, 85, 85, 85, 85, 256], cells[3].VertexChannels); // 256 = 86 + 85 + 85
+        Assert.Equal([512, 171, 171, 171, 170, 170, 512], cells[8].VertexChannels);
+        var names = network.NamedParameters().Select(p => p.Name).ToList();
+        Assert.Contains("layers.0.conv_bn_relu.0.weight", names);
+        Assert.Contains("layers.1.input_op.1.conv_bn_relu.0.weight", names);
+        Assert.Contains("layers.1.input_op.3.conv_bn_relu.0.weight", names);
+        Assert.DoesNotContain("layers.1.input_op.2.conv_bn_relu.0.weight", names);
+        Assert.Contains("layers.5.vertex_op.4.conv3x3.conv_bn_relu.1.weight", names);
+        Assert.DoesNotContain(names, n => n.StartsWith("layers.4.", StringComparison.Ordinal) || n.StartsWith("layers.8.", StringComparison.Ordinal)); // the max-pools
+        Assert.Equal(["layers.11.vertex_op.3.conv1x1.conv_bn_relu.0.weight", "classifier.weight", "classifier.bias"],
+            names.Where(n => n.StartsWith("classifier", StringComparison.Ordinal) || n == "layers.11.vertex_op.3.conv1x1.conv_bn_relu.0.weight"));
     }
 
     [Fact]
