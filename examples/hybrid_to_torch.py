@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Rebuild a NasPS HybridEdge architecture as a torch.nn.Module, e.g. to train what a NasPS search found.
 
-NasPS exports a model as two files (Export-HybridModel / `nasps export`): NAME.json, the architecture description, and
+NasPS exports a model as two files (`nasps export`, or HybridEdgeExport.Write in .NET): NAME.json, the architecture description, and
 NAME.safetensors, its initialised float32 weights (PyTorch state-dict names). This script builds the module from the
 JSON and loads the weights with strict=True:
 

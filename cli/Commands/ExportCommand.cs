@@ -4,7 +4,7 @@ using NasPS.Spaces.HybridEdge;
 
 namespace NasPS.Cli.Commands;
 
-/// <summary>`nasps export`: the CLI twin of Export-HybridModel; writes NAME.json and NAME.safetensors.</summary>
+/// <summary>`nasps export`: writes NAME.json and NAME.safetensors of a HybridEdge model (there is no cmdlet for it yet).</summary>
 public sealed class ExportCommand : ICliCommand
 {
     public string Name => "export";
