@@ -128,7 +128,7 @@ public sealed class GradientProxy(GradientMeasure measure, int batch = 64, int r
         return GradientScore.Compute(network, images, context.Input!.Labels.AsSpan(0, Batch), Measure);
     }
 
-    protected override string DescribeProtocol(ProxyContext context) =>
+    protected override string DescribeProtocol(ProxyContext context, Genome genome) =>
         $"{Name} (zero-cost-nas definition){(Measure == GradientMeasure.JacobCov ? "" : ", cross-entropy on the batch labels")}; "
         + $"float32, train mode (BN on, batch statistics), official NB201 network, batch {Batch} of {context.Input?.Source}";
 }

@@ -58,7 +58,7 @@ public sealed class NaswotProxy : NetworkProxy<float>
         return NaswotScore.Compute(network, ProxyNetworks.InputImages<float>(Name, context, Batch, ProxyNetworks.Resolution(network, context.Dataset)), Hooks).LogDet;
     }
 
-    protected override string DescribeProtocol(ProxyContext context) =>
+    protected override string DescribeProtocol(ProxyContext context, Genome genome) =>
         $"{Name}: ln|det K|, K = N_A − Hamming of codes 1[{(Hooks == PatternHooks.ReluOutputs ? "ReLU output" : "*ReLU* module input")} > 0]; "
         + $"float32 forward, train mode (batch-statistics BN), batch {Batch} of {context.Input?.Source}";
 }

@@ -35,7 +35,7 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
         ArgumentNullException.ThrowIfNull(context);
         long start = Stopwatch.GetTimestamp();
         double sum = EvaluateRepeats(genome, context, Evaluate).Sum();
-        string protocol = $"{DescribeProtocol(context)}; {ProxyNetworks.Describe(Init)}; mean of {Repeats} init(s) from seed {context.Seed}";
+        string protocol = $"{DescribeProtocol(context, genome)}; {ProxyNetworks.Describe(Init)}; mean of {Repeats} init(s) from seed {context.Seed}";
         return new ProxyResult(Name, Version, sum / Repeats, protocol, Stopwatch.GetElapsedTime(start));
     }
 
@@ -71,7 +71,7 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
     protected abstract double Evaluate(Module<T> network, ProxyContext context);
 
     /// <summary>Batch, input, dtype, BN mode and formula, for the result's protocol record.</summary>
-    protected abstract string DescribeProtocol(ProxyContext context);
+    protected abstract string DescribeProtocol(ProxyContext context, Genome genome);
 
     protected static string DTypeName => typeof(T) == typeof(double) ? "float64" : "float32";
 }

@@ -66,7 +66,7 @@ public sealed class SwapProxy : NetworkProxy<float>
         return Regularised ? SwapScore.Regularise(swap, network.ParameterCount(), Mu, Sigma) : swap;
     }
 
-    protected override string DescribeProtocol(ProxyContext context) =>
+    protected override string DescribeProtocol(ProxyContext context, Genome genome) =>
         $"{Name}: distinct {Samples}-sample patterns of 1[ReLU output > 0] over all units"
         + (Regularised ? $", × exp(−(Θ−{Mu})²/{Sigma}), Θ = parameters/1000" : "")
         + $"; float32 forward, train mode, {Samples} images of {context.Input?.Source}";

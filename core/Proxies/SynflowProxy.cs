@@ -117,9 +117,9 @@ public sealed class SynflowProxy(SynflowVariant variant, WeightInit init = Weigh
     protected override double Evaluate(Module<double> network, ProxyContext context) =>
         SynflowScore.Compute(network, ProxyNetworks.Resolution(network, context.Dataset)).Of(Variant);
 
-    protected override string DescribeProtocol(ProxyContext context)
+    protected override string DescribeProtocol(ProxyContext context, Genome genome)
     {
-        int r = context.Dataset.Resolution();
+        int r = ProxyNetworks.Resolution(genome, context.Dataset);
         string term = Variant switch
         {
             SynflowVariant.LogSynflow => "Σ|W⊙ln(1+∂R/∂W)|",
