@@ -7,7 +7,7 @@ namespace NasPS.Cli;
 public static class NaspsCli
 {
     public static readonly IReadOnlyList<ICliCommand> Commands = [new SpacesCommand(), new ArchsCommand(), new ScoreCommand(), new CorrelateCommand(), new SearchCommand(),
-        new BenchmarkCommand(), new ParetoCommand(), new PlotCommand()];
+        new BenchmarkCommand(), new ParetoCommand(), new PlotCommand(), new ExportCommand()];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
@@ -53,13 +53,24 @@ public static class NaspsCli
         string.Join("\n", Commands.Select(c => $"  {c.Name,-10} {c.Summary}")) +
         "\n\n`nasps help COMMAND` shows a command's options.";
 
-    /// <summary>Resolves --space, or fails with the known names.</summary>
+    /// <summary>The options that set a space's input resolution and classes (HybridEdge only).</summary>
+    public static readonly IReadOnlyList<string> SpaceSettingOptions = ["resolution", "classes"];
+
+    /// <summary>Resolves --space (with --resolution/--classes for HybridEdge), or fails with the known names.</summary>
     public static ISearchSpace Space(Arguments args)
     {
         var name = args.Option("space") ?? throw new UsageException($"--space is required ({string.Join(", ", SearchSpaces.Names)}).");
-        return SearchSpaces.TryGet(name, out var space)
-            ? space
-            : throw new UsageException($"Unknown space '{name}'. Spaces: {string.Join(", ", SearchSpaces.Names)}.");
+        if (!SearchSpaces.TryGet(name, out var space))
+            throw new UsageException($"Unknown space '{name}'. Spaces: {string.Join(", ", SearchSpaces.Names)}.");
+        long? resolution = args.Long("resolution"), classes = args.Long("classes");
+        if (resolution is null && classes is null) return space;
+        if (space is not Spaces.HybridEdge.HybridEdgeSpace)
+            throw new UsageException($"--resolution and --classes set the HybridEdge space; {space.Name} takes them from --dataset.");
+        if (resolution is < Spaces.HybridEdge.HybridEdgeSpace.MinResolution or > 4096)
+            throw new UsageException($"--resolution {resolution} is outside {Spaces.HybridEdge.HybridEdgeSpace.MinResolution}..4096.");
+        if (classes is < 1 or > 1_000_000) throw new UsageException($"--classes {classes} is outside 1..1000000.");
+        return Spaces.HybridEdge.HybridEdgeSpace.With((int)(resolution ?? Spaces.HybridEdge.HybridEdgeSpace.DefaultResolution),
+            (int)(classes ?? Spaces.HybridEdge.HybridEdgeSpace.DefaultClasses));
     }
 
     public static Dataset Dataset(Arguments args)

@@ -4,6 +4,7 @@ namespace NasPS.Cmdlets;
 public static class ErrorIds
 {
     public const string UnknownSearchSpace = "NasPS.UnknownSearchSpace";
+    public const string SpaceTakesNoSetting = "NasPS.SpaceTakesNoSetting";
     public const string UnknownDataset = "NasPS.UnknownDataset";
     public const string InvalidArchitecture = "NasPS.InvalidArchitecture";
     public const string IndexOutOfRange = "NasPS.IndexOutOfRange";

@@ -28,7 +28,14 @@ public sealed class SearchSpaceTransformationAttribute : ArgumentTransformationA
         object? value = input is PSObject pso ? pso.BaseObject : input;
         if (value is SearchSpaceInfo info) return info;
         if (value is string name) return Lookup(name);
-        if (input is PSObject serialized && serialized.Properties["Name"]?.Value is string serializedName) return Lookup(serializedName);
+        if (input is PSObject serialized && serialized.Properties["Name"]?.Value is string serializedName)
+        {
+            var found = Lookup(serializedName);
+            // HybridEdge's resolution and classes travel as plain properties (null for the other spaces).
+            int? Setting(string property) => serialized.Properties[property]?.Value is { } v ? Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+            int? resolution = Setting("Resolution"), classes = Setting("Classes");
+            return resolution is null && classes is null ? found : SearchSpaceInfo.From(new SearchSpaceInfo { Name = found.Name, Description = found.Description, Resolution = resolution, Classes = classes }.Resolve());
+        }
         throw new ArgumentException(
             $"Cannot use '{input}' as a search space: give a space name ({string.Join(", ", SearchSpaces.Names)}) or the output of New-SearchSpace.");
     }

@@ -11,7 +11,7 @@ public sealed class ArchsCommand : ICliCommand
         $"nasps archs --space NAME {Selection.Usage}\n" +
         "            [--dataset cifar10|cifar100|imagenet16] [--format table|csv|json]\n" +
         "  Shards count from 0: --shard 0/4 is the first of four. params = parameter count, flops = multiply-accumulates.";
-    public IReadOnlyList<string> Options => ["space", "dataset", "format", .. Selection.OptionNames];
+    public IReadOnlyList<string> Options => ["space", "dataset", "format", .. Selection.OptionNames, .. NaspsCli.SpaceSettingOptions];
     public IReadOnlySet<string> Switches => new HashSet<string> { Selection.SwitchName };
 
     public int Run(Arguments args, TextWriter output, TextWriter error)

@@ -16,7 +16,7 @@ public sealed class ScoreCommand : ICliCommand
         "  --seed seeds the random sample, the batch choice and the networks' initialisation alike.\n" +
         "  Without --data, proxies that read images use their data-free default input (noise).\n" +
         "  Proxies: " + string.Join(", ", ZeroCostProxies.Names);
-    public IReadOnlyList<string> Options => ["space", "dataset", "format", "proxy", "data", "batch", "start", "count", "threads", .. Selection.OptionNames];
+    public IReadOnlyList<string> Options => ["space", "dataset", "format", "proxy", "data", "batch", "start", "count", "threads", .. Selection.OptionNames, .. NaspsCli.SpaceSettingOptions];
     public IReadOnlySet<string> Switches => new HashSet<string> { Selection.SwitchName, "augment" };
 
     public int Run(Arguments args, TextWriter output, TextWriter error)

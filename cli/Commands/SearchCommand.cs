@@ -16,13 +16,14 @@ public sealed class SearchCommand : ICliCommand
         "             [--budget 45s|0.75m] [--seed S] [--runs R] [--max-params N] [--max-flops N] [--proxy NAME[,…]] [--size-proxy NAME[,…]]\n" +
         "             [--samples N] [--cached-proxies CSV [--cached-times CSV]] [--benchmark CSV] [--data CIFAR.bin --batch N]\n" +
         "             [--threads N] [--checkpoint DIR [--resume]] [--format json|table] [--export FILE.json|FILE.csv]\n" +
+        "             [--resolution R --classes K (HybridEdge)]\n" +
         "  Runs use seeds S, S+1, …, S+R-1. With --cached-proxies, NASWOT and LogSynflow come from the table and the budget\n" +
         "  is charged their recorded times; otherwise proxies run live and the budget is wall-clock time.\n" +
         "  --checkpoint DIR keeps one checkpoint per run (run-SEED.json); --resume continues them.\n" +
         "  --export FILE writes every run's answer and history (CSV for .csv, JSON otherwise), as Export-SearchResult does.";
     public IReadOnlyList<string> Options =>
         ["method", "space", "dataset", "budget", "seed", "runs", "max-params", "max-flops", "proxy", "size-proxy", "samples",
-         "cached-proxies", "cached-times", "benchmark", "data", "batch", "start", "count", "threads", "checkpoint", "format", "export"];
+         "cached-proxies", "cached-times", "benchmark", "data", "batch", "start", "count", "threads", "checkpoint", "format", "export", .. NaspsCli.SpaceSettingOptions];
     public IReadOnlySet<string> Switches => new HashSet<string> { "resume", "augment" };
 
     public int Run(Arguments args, TextWriter output, TextWriter error)

@@ -9,7 +9,7 @@ namespace NasPS.Proxies;
 /// <summary>Which modules an activation-pattern proxy reads, and which side of them.</summary>
 public enum PatternHooks
 {
-    /// <summary>Every ReLU module, output &gt; 0 (FreeREA's NASWOT, SWAP).</summary>
+    /// <summary>Every ReLU module, output &gt; 0 (FreeREA's NASWOT, SWAP); on HybridEdge networks also every hardswish and GELU.</summary>
     ReluOutputs,
     /// <summary>Every module whose type name contains "ReLU", input &gt; 0: the official NASWOT filter, which also catches
     /// ReLUConvBN blocks and so counts their patterns twice (spec §3.3).</summary>
@@ -20,7 +20,8 @@ public enum PatternHooks
 public static class ActivationPatterns
 {
     /// <summary>Calls <paramref name="onActivation"/> with every selected tensor during the forward passes that follow;
-    /// dispose the result to remove the hooks. Only 4-D activations are read (SWAP's rule; NB201's ReLUs are all 4-D).</summary>
+    /// dispose the result to remove the hooks. Only activations of rank ≥ 3 are read (SWAP's rule of skipping [N, features]
+    /// vectors; NB201's ReLUs are all 4-D, HybridEdge transformer GELUs are [N, tokens, features]).</summary>
     public static IDisposable Attach<T>(Module<T> network, PatternHooks hooks, Action<Tensor<T>> onActivation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -28,14 +29,14 @@ public static class ActivationPatterns
         foreach (var module in network.Modules())
         {
             bool selected = hooks == PatternHooks.ReluOutputs
-                ? module is ReLU<T>
+                ? ProxyNetworks.IsHookedActivation(module)
                 : module.TypeName.Contains("ReLU", StringComparison.Ordinal);
             if (!selected) continue;
             bool useInput = hooks == PatternHooks.ReluNamedInputs;
             registrations.Add(module.RegisterForwardHook((_, input, output) =>
             {
                 var t = useInput ? input : output;
-                if (t.Rank == 4) onActivation(t);
+                if (t.Rank >= 3) onActivation(t); // feature maps and token maps, never [N, features] vectors
             }));
         }
         return new Registrations(registrations);

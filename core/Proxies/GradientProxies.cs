@@ -111,9 +111,9 @@ public sealed class GradientProxy(GradientMeasure measure, int batch = 64, int r
     public override string Version => "1";
     public override bool NeedsInput => true;
 
-    protected override void Validate(ProxyContext context)
+    protected override void Validate(ProxyContext context, Genome genome)
     {
-        var input = ProxyNetworks.RequireInput(Name, context, Batch);
+        var input = ProxyNetworks.RequireInput(Name, context, Batch, ProxyNetworks.Resolution(genome, context.Dataset));
         if (Measure == GradientMeasure.JacobCov) return;
         int classes = context.Dataset.Classes();
         foreach (int label in input.Labels.AsSpan(0, Batch))
@@ -124,11 +124,11 @@ public sealed class GradientProxy(GradientMeasure measure, int batch = 64, int r
     protected override double Evaluate(Module<float> network, ProxyContext context)
     {
         network.Train();
-        var images = ProxyNetworks.InputImages<float>(Name, context, Batch);
+        var images = ProxyNetworks.InputImages<float>(Name, context, Batch, ProxyNetworks.Resolution(network, context.Dataset));
         return GradientScore.Compute(network, images, context.Input!.Labels.AsSpan(0, Batch), Measure);
     }
 
-    protected override string DescribeProtocol(ProxyContext context) =>
+    protected override string DescribeProtocol(ProxyContext context, Genome genome) =>
         $"{Name} (zero-cost-nas definition){(Measure == GradientMeasure.JacobCov ? "" : ", cross-entropy on the batch labels")}; "
         + $"float32, train mode (BN on, batch statistics), official NB201 network, batch {Batch} of {context.Input?.Source}";
 }

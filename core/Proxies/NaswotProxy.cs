@@ -1,5 +1,6 @@
 using NasPS.Compute;
 using NasPS.Networks;
+using NasPS.Spaces;
 
 namespace NasPS.Proxies;
 
@@ -48,15 +49,16 @@ public sealed class NaswotProxy : NetworkProxy<float>
     public int Batch { get; }
     public PatternHooks Hooks { get; }
 
-    protected override void Validate(ProxyContext context) => ProxyNetworks.RequireInput(Name, context, Batch);
+    protected override void Validate(ProxyContext context, Genome genome) =>
+        ProxyNetworks.RequireInput(Name, context, Batch, ProxyNetworks.Resolution(genome, context.Dataset));
 
     protected override double Evaluate(Module<float> network, ProxyContext context)
     {
         network.Train();
-        return NaswotScore.Compute(network, ProxyNetworks.InputImages<float>(Name, context, Batch), Hooks).LogDet;
+        return NaswotScore.Compute(network, ProxyNetworks.InputImages<float>(Name, context, Batch, ProxyNetworks.Resolution(network, context.Dataset)), Hooks).LogDet;
     }
 
-    protected override string DescribeProtocol(ProxyContext context) =>
+    protected override string DescribeProtocol(ProxyContext context, Genome genome) =>
         $"{Name}: ln|det K|, K = N_A − Hamming of codes 1[{(Hooks == PatternHooks.ReluOutputs ? "ReLU output" : "*ReLU* module input")} > 0]; "
         + $"float32 forward, train mode (batch-statistics BN), batch {Batch} of {context.Input?.Source}";
 }

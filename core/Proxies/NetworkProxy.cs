@@ -35,7 +35,7 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
         ArgumentNullException.ThrowIfNull(context);
         long start = Stopwatch.GetTimestamp();
         double sum = EvaluateRepeats(genome, context, Evaluate).Sum();
-        string protocol = $"{DescribeProtocol(context)}; {ProxyNetworks.Describe(Init)}; mean of {Repeats} init(s) from seed {context.Seed}";
+        string protocol = $"{DescribeProtocol(context, genome)}; {ProxyNetworks.Describe(Init)}; mean of {Repeats} init(s) from seed {context.Seed}";
         return new ProxyResult(Name, Version, sum / Repeats, protocol, Stopwatch.GetElapsedTime(start));
     }
 
@@ -43,7 +43,7 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
     /// a tensor scope. Callers must have checked the genome.</summary>
     protected List<TResult> EvaluateRepeats<TResult>(Genome genome, ProxyContext context, Func<Module<T>, ProxyContext, TResult> evaluate)
     {
-        Validate(context);
+        Validate(context, genome);
         var network = ProxyNetworks.Build<T>(genome, context.Dataset.Classes());
         var rng = new Rng(context.Seed);
         var results = new List<TResult>(Repeats);
@@ -64,14 +64,14 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
             throw new ArgumentException($"Proxy '{Name}' does not support {genome.SpaceName} genomes ('{genome.Canonical}').", nameof(genome));
     }
 
-    /// <summary>Checks the context before any work (e.g. that the input batch is there and large enough).</summary>
-    protected virtual void Validate(ProxyContext context) { }
+    /// <summary>Checks the context before any work (e.g. that the input batch is there, large enough, of the genome's resolution).</summary>
+    protected virtual void Validate(ProxyContext context, Genome genome) { }
 
     /// <summary>One evaluation of the initialised network.</summary>
     protected abstract double Evaluate(Module<T> network, ProxyContext context);
 
     /// <summary>Batch, input, dtype, BN mode and formula, for the result's protocol record.</summary>
-    protected abstract string DescribeProtocol(ProxyContext context);
+    protected abstract string DescribeProtocol(ProxyContext context, Genome genome);
 
     protected static string DTypeName => typeof(T) == typeof(double) ? "float64" : "float32";
 }

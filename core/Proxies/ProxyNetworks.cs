@@ -3,11 +3,13 @@ using NasPS.Compute;
 using NasPS.Data;
 using NasPS.Networks;
 using NasPS.Networks.Layers;
+using NasPS.Networks.HybridEdge;
 using NasPS.Networks.NasBench101;
 using NasPS.Networks.NasBench201;
 using NasPS.Networks.NatsSize;
 using NasPS.Randomness;
 using NasPS.Spaces;
+using NasPS.Spaces.HybridEdge;
 using NasPS.Spaces.NasBench101;
 using NasPS.Spaces.NasBench201;
 using NasPS.Spaces.NatsSize;
@@ -28,8 +30,8 @@ public enum WeightInit
 /// <summary>The networks proxies score: which genomes have one, building it, initialising it, checking inputs.</summary>
 public static class ProxyNetworks
 {
-    /// <summary>True for genomes that build a network here (NAS-Bench-201 and NAS-Bench-101 cells, NATS size configurations).</summary>
-    public static bool CanBuild(Genome genome) => genome is Nb201Genome or NatsSizeGenome or Nb101Genome;
+    /// <summary>True for genomes that build a network here (NAS-Bench-201 and NAS-Bench-101 cells, NATS size configurations, HybridEdge architectures).</summary>
+    public static bool CanBuild(Genome genome) => genome is Nb201Genome or NatsSizeGenome or Nb101Genome or HybridEdgeGenome;
 
     /// <summary>The benchmark network of <paramref name="genome"/> for <paramref name="classes"/> outputs, weights zero
     /// (initialise with <see cref="Initialize{T}"/>).</summary>
@@ -38,8 +40,9 @@ public static class ProxyNetworks
         Nb201Genome cell => new TinyNetwork<T>(cell, classes, null),
         NatsSizeGenome size => new NatsSizeNetwork<T>(size, classes, null),
         Nb101Genome cell => new NasBench101Network<T>(cell, classes, null),
+        HybridEdgeGenome hybrid => new HybridEdgeNetwork<T>(hybrid), // its space fixes classes and resolution
         null => throw new ArgumentNullException(nameof(genome)),
-        _ => throw new ArgumentException($"No network is defined for {genome.SpaceName} genomes ('{genome.Canonical}'); proxies that run a network support NasBench201, NatsSize and NasBench101.", nameof(genome)),
+        _ => throw new ArgumentException($"No network is defined for {genome.SpaceName} genomes ('{genome.Canonical}'); proxies that run a network support NasBench201, NatsSize, NasBench101 and HybridEdge.", nameof(genome)),
     };
 
     public static void Initialize<T>(Module<T> network, WeightInit init, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>
@@ -87,24 +90,40 @@ public static class ProxyNetworks
 
     /// <summary>The first <paramref name="count"/> images of the context's input as a tensor, after checking that there
     /// are enough and that they have the dataset's resolution.</summary>
-    public static Tensor<T> InputImages<T>(string proxy, ProxyContext context, int count) where T : unmanaged, IFloatingPointIeee754<T>
+    public static Tensor<T> InputImages<T>(string proxy, ProxyContext context, int count, int? resolution = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var batch = RequireInput(proxy, context, count);
+        var batch = RequireInput(proxy, context, count, resolution);
         int perImage = batch.Channels * batch.Height * batch.Width;
         var tensor = Tensors.Empty<T>(count, batch.Channels, batch.Height, batch.Width);
         Tensors.ConvertInto<float, T>(batch.Pixels.AsSpan(0, count * perImage), tensor.Span);
         return tensor;
     }
 
-    public static ImageBatch RequireInput(string proxy, ProxyContext context, int count)
+    /// <summary>The input side of <paramref name="genome"/>'s network: the dataset's, except where the space fixes it (HybridEdge).</summary>
+    public static int Resolution(Genome genome, Dataset dataset) => FixedResolution(genome) ?? dataset.Resolution();
+
+    /// <summary>The input side a genome's network requires whatever the dataset or protocol (HybridEdge), else null.</summary>
+    public static int? FixedResolution(Genome genome) => genome is HybridEdgeGenome hybrid ? hybrid.Resolution : null;
+
+    /// <summary>The input side of a built network: the dataset's, except where the network fixes it (HybridEdge).</summary>
+    public static int Resolution<T>(Module<T> network, Dataset dataset) where T : unmanaged, IFloatingPointIeee754<T> =>
+        network is HybridEdgeNetwork<T> hybrid ? hybrid.Resolution : dataset.Resolution();
+
+    /// <summary>The modules whose outputs activation proxies read: ReLU, and the hardswish and GELU of HybridEdge blocks
+    /// (all three are positive exactly where their input is).</summary>
+    public static bool IsHookedActivation<T>(Module<T> module) where T : unmanaged, IFloatingPointIeee754<T> =>
+        module is ReLU<T> or Hardswish<T> or GELU<T>;
+
+    /// <param name="resolution">The side the images must have; null: the context dataset's.</param>
+    public static ImageBatch RequireInput(string proxy, ProxyContext context, int count, int? resolution = null)
     {
         var batch = context.Input
             ?? throw new ArgumentException($"Proxy '{proxy}' needs an input batch of {count} images (ProxyContext.Input is null).", nameof(context));
-        int resolution = context.Dataset.Resolution();
+        int side = resolution ?? context.Dataset.Resolution();
         if (batch.Count < count)
             throw new ArgumentException($"Proxy '{proxy}' needs {count} input images; {batch.Source} has {batch.Count}.", nameof(context));
-        if (batch.Channels != 3 || batch.Height != resolution || batch.Width != resolution)
-            throw new ArgumentException($"Proxy '{proxy}' on {context.Dataset.ShortName()} needs 3×{resolution}×{resolution} images; {batch.Source} has {batch.Channels}×{batch.Height}×{batch.Width}.", nameof(context));
+        if (batch.Channels != 3 || batch.Height != side || batch.Width != side)
+            throw new ArgumentException($"Proxy '{proxy}' needs 3×{side}×{side} images here; {batch.Source} has {batch.Channels}×{batch.Height}×{batch.Width}.", nameof(context));
         return batch;
     }
 

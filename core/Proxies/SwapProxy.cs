@@ -56,16 +56,17 @@ public sealed class SwapProxy : NetworkProxy<float>
     public override string Version => "1";
     public override bool NeedsInput => true;
 
-    protected override void Validate(ProxyContext context) => ProxyNetworks.RequireInput(Name, context, Samples);
+    protected override void Validate(ProxyContext context, Genome genome) =>
+        ProxyNetworks.RequireInput(Name, context, Samples, ProxyNetworks.Resolution(genome, context.Dataset));
 
     protected override double Evaluate(Module<float> network, ProxyContext context)
     {
         network.Train();
-        double swap = SwapScore.Count(network, ProxyNetworks.InputImages<float>(Name, context, Samples));
+        double swap = SwapScore.Count(network, ProxyNetworks.InputImages<float>(Name, context, Samples, ProxyNetworks.Resolution(network, context.Dataset)));
         return Regularised ? SwapScore.Regularise(swap, network.ParameterCount(), Mu, Sigma) : swap;
     }
 
-    protected override string DescribeProtocol(ProxyContext context) =>
+    protected override string DescribeProtocol(ProxyContext context, Genome genome) =>
         $"{Name}: distinct {Samples}-sample patterns of 1[ReLU output > 0] over all units"
         + (Regularised ? $", × exp(−(Θ−{Mu})²/{Sigma}), Θ = parameters/1000" : "")
         + $"; float32 forward, train mode, {Samples} images of {context.Input?.Source}";

@@ -65,8 +65,11 @@ public static class SynflowScore
                 double layerLog1p = 0, layerLogEpsilon = 0, layerPlain = 0;
                 for (int i = 0; i < ws.Length; i++)
                 {
-                    layerLog1p += Math.Abs(ws[i] * double.LogP1(gs[i]));
-                    layerLogEpsilon += Math.Abs(ws[i] * Math.Log(gs[i] + CachedEpsilon));
+                    // |g|: on NB201-style networks (|weights|, ones input, ReLU, pooling) every gradient is ≥ 0 and this
+                    // changes nothing; a LayerNorm or softmax (HybridEdge) can make one negative, and ln(1 + g) NaN.
+                    double g = Math.Abs(gs[i]);
+                    layerLog1p += Math.Abs(ws[i] * double.LogP1(g));
+                    layerLogEpsilon += Math.Abs(ws[i] * Math.Log(g + CachedEpsilon));
                     layerPlain += Math.Abs(ws[i] * gs[i]);
                 }
                 log1p += layerLog1p;
@@ -107,16 +110,16 @@ public sealed class SynflowProxy(SynflowVariant variant, WeightInit init = Weigh
     {
         RequireSupported(genome);
         ArgumentNullException.ThrowIfNull(context);
-        var terms = EvaluateRepeats(genome, context, (network, c) => SynflowScore.Compute(network, c.Dataset.Resolution()));
+        var terms = EvaluateRepeats(genome, context, (network, c) => SynflowScore.Compute(network, ProxyNetworks.Resolution(network, c.Dataset)));
         return new SynflowTerms(terms.Average(t => t.LogSynflow), terms.Average(t => t.LogSynflowEpsilon), terms.Average(t => t.Synflow));
     }
 
     protected override double Evaluate(Module<double> network, ProxyContext context) =>
-        SynflowScore.Compute(network, context.Dataset.Resolution()).Of(Variant);
+        SynflowScore.Compute(network, ProxyNetworks.Resolution(network, context.Dataset)).Of(Variant);
 
-    protected override string DescribeProtocol(ProxyContext context)
+    protected override string DescribeProtocol(ProxyContext context, Genome genome)
     {
-        int r = context.Dataset.Resolution();
+        int r = ProxyNetworks.Resolution(genome, context.Dataset);
         string term = Variant switch
         {
             SynflowVariant.LogSynflow => "Σ|W⊙ln(1+∂R/∂W)|",

@@ -4,6 +4,7 @@ using NasPS.Proxies;
 using NasPS.Search.Cyclic;
 using NasPS.Search.Scoring;
 using NasPS.Spaces;
+using NasPS.Spaces.HybridEdge;
 using NasPS.Spaces.NasBench201;
 
 namespace NasPS.Search;
@@ -86,9 +87,12 @@ public static class SearchLauncher
             }
             case SearchMethod.Cyclic:
             {
-                var factored = request.Space.Name == NasBench201Space.SpaceName
-                    ? Nb201FactoredSpace.Instance
-                    : throw new NotSupportedException($"The cyclic search needs a space that separates topology from size; {request.Space.Name} does not (yet).");
+                IFactoredSearchSpace factored = request.Space switch
+                {
+                    HybridEdgeSpace hybrid => new HybridEdgeFactoredSpace(hybrid),
+                    _ when request.Space.Name == NasBench201Space.SpaceName => Nb201FactoredSpace.Instance,
+                    _ => throw new NotSupportedException($"The cyclic search needs a space that separates topology from size; {request.Space.Name} does not (yet)."),
+                };
                 // Live, topology is ranked by the Entropic Score (spec §7.2); FreeREA's cached table has no entropic
                 // column, so cached runs rank topology by NASWOT + skip, the setting validated on cached values.
                 var topology = Scorer(request, request.Proxies ?? (request.CachedProxies is null ? DefaultProxies(SearchMethod.Cyclic) : ["naswot", "skip"]));

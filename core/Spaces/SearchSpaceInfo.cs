@@ -8,6 +8,10 @@ public sealed class SearchSpaceInfo
     public required string Description { get; init; }
     public long? Count { get; init; }
     public bool HasOfficialIndex { get; init; }
+    /// <summary>Input side of a space that has it as a setting (HybridEdge), else null.</summary>
+    public int? Resolution { get; init; }
+    /// <summary>Classifier outputs of a space that has them as a setting (HybridEdge), else null.</summary>
+    public int? Classes { get; init; }
 
     public static SearchSpaceInfo From(ISearchSpace space) => new()
     {
@@ -15,9 +19,20 @@ public sealed class SearchSpaceInfo
         Description = space.Description,
         Count = space.Count,
         HasOfficialIndex = space.HasOfficialIndex,
+        Resolution = (space as HybridEdge.HybridEdgeSpace)?.Resolution,
+        Classes = (space as HybridEdge.HybridEdgeSpace)?.Classes,
     };
 
-    public ISearchSpace Resolve() => SearchSpaces.Get(Name);
+    /// <summary>The live space, with this object's resolution and classes where it has them.</summary>
+    /// <exception cref="ArgumentException">A resolution or class count given for a space that takes none.</exception>
+    public ISearchSpace Resolve()
+    {
+        var space = SearchSpaces.Get(Name);
+        if (Resolution is null && Classes is null) return space;
+        if (space is not HybridEdge.HybridEdgeSpace)
+            throw new ArgumentException($"A resolution and class count are settings of the HybridEdge space; {space.Name} takes them from its dataset.");
+        return HybridEdge.HybridEdgeSpace.With(Resolution ?? HybridEdge.HybridEdgeSpace.DefaultResolution, Classes ?? HybridEdge.HybridEdgeSpace.DefaultClasses);
+    }
 
     public override string ToString() => Name;
 }

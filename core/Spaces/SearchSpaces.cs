@@ -12,6 +12,7 @@ public static class SearchSpaces
         Register(NasBench201.NasBench201Space.SpaceName, () => NasBench201.NasBench201Space.Instance, "nb201", "nats-tss", "NATS-TSS");
         Register(NatsSize.NatsSizeSpace.SpaceName, () => NatsSize.NatsSizeSpace.Instance, "nats-sss", "NATS-SSS");
         Register(NasBench101.NasBench101Space.SpaceName, () => NasBench101.NasBench101Space.Instance, "nb101");
+        Register(HybridEdge.HybridEdgeSpace.SpaceName, () => HybridEdge.HybridEdgeSpace.Instance, "hybrid", "hybrid-edge");
     }
 
     /// <summary>Canonical names, in registration order.</summary>

@@ -28,6 +28,24 @@ Describe 'New-SearchSpace' {
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'NasPS.UnknownSearchSpace*'
     }
 
+    It 'sets the HybridEdge resolution and classes, which survive serialization' {
+        $space = New-SearchSpace HybridEdge -Resolution 112 -Classes 10
+        $space.Name | Should -Be 'HybridEdge'
+        $space.Resolution | Should -Be 112
+        $space.Classes | Should -Be 10
+        $arch = 'stem16|mb3:d1:w16:e2|mb3:d1:w32:e2|attn:d1:w64:e2:h2:m2|attn:d1:w96:e2:h2:m2|head512'
+        $direct = Get-Architecture -Space $space -Architecture $arch
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($space))
+        (Get-Architecture -Space $copy -Architecture $arch).Flops | Should -Be $direct.Flops
+        $direct.Flops | Should -BeLessThan (Get-Architecture -Space hybrid -Architecture $arch).Flops
+    }
+
+    It 'rejects -Resolution for a space that takes it from its dataset' {
+        $result = New-SearchSpace nb201 -Resolution 64 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $result | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'NasPS.SpaceTakesNoSetting*'
+    }
+
     It 'completes space names' {
         $completions = TabExpansion2 -inputScript 'New-SearchSpace nas' -cursorColumn 19  # NasBench201 and NasBench101
         $completions.CompletionMatches.CompletionText | Should -Contain 'NasBench201'

@@ -112,7 +112,7 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
         if (!Supports(genome))
             throw new NotSupportedException($"The entropic score needs a network: NasBench201 or NatsSize genomes; got a {genome.SpaceName} genome.");
         long start = Stopwatch.GetTimestamp();
-        var input = ResolveInput(context);
+        var input = ResolveInput(context, genome);
         var rng = new Rng(context.Seed);
         var network = ProxyNetworks.Build<float>(genome, context.Dataset.Classes());
         double total = 0;
@@ -128,16 +128,17 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
 
     // The noise protocol is data-free: a context batch is ignored (IZeroCostProxy.NeedsInput is false), so the same
     // seed gives the same score whoever calls. The image protocol requires the batch.
-    private ImageBatch ResolveInput(ProxyContext context)
+    private ImageBatch ResolveInput(ProxyContext context, Genome genome)
     {
         if (Options.Input == EntropicInput.GaussianNoise)
         {
-            int resolution = Options.Resolution ?? context.Dataset.Resolution();
+            // A network bound to one input size (HybridEdge) gets it; otherwise the protocol's side, else the dataset's.
+            int resolution = ProxyNetworks.FixedResolution(genome) ?? Options.Resolution ?? context.Dataset.Resolution();
             return Batches.Gaussian(Options.Batch, 3, resolution, resolution, context.Seed);
         }
         var images = context.Input ?? throw new ArgumentException("This entropic-score protocol needs an input batch (ProxyContext.Input).", nameof(context));
         if (images.Count < 2) throw new ArgumentException("The entropic score needs a batch of at least 2 images.", nameof(context));
-        return Options.Resolution is { } side ? Downsample(images, side) : images;
+        return (ProxyNetworks.FixedResolution(genome) ?? Options.Resolution) is { } side ? Downsample(images, side) : images;
     }
 
     /// <summary>Block-averages square images to <paramref name="side"/>×<paramref name="side"/> (the side must divide theirs).</summary>

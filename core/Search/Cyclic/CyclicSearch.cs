@@ -67,7 +67,10 @@ public static class CyclicSearch
         CyclicSearchOptions options, SearchRunOptions? run = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
-        var initial = space.Split(space.Space.Sample(new Rng(options.Seed).Fork(0)));
+        // A feasible start: with caps, a phase holding an infeasible factor fixed may have no feasible architecture at all
+        // (HybridEdge sizes that exceed the budget under every topology). Without caps the first draw is kept, as before.
+        var start = new Rng(options.Seed).Fork(0);
+        var initial = space.Split(options.Constraints.DrawFeasible(space.Space, () => space.Space.Sample(start)));
         var state = new CyclicRun.State { Cycle = 1, Phase = CyclicPhase.Topology, Topology = initial.Topology, Size = initial.Size };
         state.CycleStart = space.Join(state.Topology, state.Size).Canonical;
         return new CyclicRun(space, topologyScorer, sizeScorer, options, run ?? new SearchRunOptions(), state, evolution: null, TimeSpan.Zero).Execute(cancellationToken);

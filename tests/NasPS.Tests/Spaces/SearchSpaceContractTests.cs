@@ -7,7 +7,7 @@ namespace NasPS.Tests.Spaces;
 /// <summary>What every registered space promises through <see cref="ISearchSpace"/>.</summary>
 public class SearchSpaceContractTests
 {
-    public static TheoryData<string> SpaceNames => [.. new[] { "NasBench201", "NatsSize", "NasBench101" }];
+    public static TheoryData<string> SpaceNames => [.. new[] { "NasBench201", "NatsSize", "NasBench101", "HybridEdge" }];
 
     [Fact]
     public void TheRegistry_HoldsTheSpacesTestedHere()
