@@ -6,7 +6,7 @@ namespace NasPS.Cli;
 /// <summary>The `nasps` front end: dispatch, usage and error reporting. Exit codes: 0 success, 1 a failure in the work, 2 a usage error.</summary>
 public static class NaspsCli
 {
-    public static readonly IReadOnlyList<ICliCommand> Commands = [new SpacesCommand(), new ArchsCommand(), new ScoreCommand(), new CorrelateCommand(), new SearchCommand()];
+    public static readonly IReadOnlyList<ICliCommand> Commands = [new SpacesCommand(), new ArchsCommand(), new ScoreCommand(), new CorrelateCommand(), new SearchCommand(), new WeightsCommand()];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
