@@ -89,7 +89,7 @@ def zico(net, batches):
         for name, m in net.named_modules():
             if isinstance(m, (nn.Conv2d, nn.Linear)):
                 g = m.weight.grad
-                grads.setdefault(name, []).append(np.zeros(m.weight.numel()) if g is None else g.reshape(-1).double().numpy())
+                grads.setdefault(name, []).append(np.zeros(m.weight.numel()) if g is None else g.reshape(-1).double().numpy().copy())  # copy: zero_grad clears in place
     net.zero_grad()
     score = 0.0
     for per_batch in grads.values():

@@ -67,6 +67,38 @@ public class ZeroCostParityTests
         AssertRelative(c.GetProperty("snip_f64").GetDouble(), GradientScore.Compute(twin, wide, labels, GradientMeasure.Snip), 1e-9, "snip (float64)");
     }
 
+    /// <summary>
+    /// float32 grad_norm and snip are judged against the float64 value on the same weights: NasPS's float32 error may be
+    /// at most <see cref="Float32ErrorFactor"/> times PyTorch's own float32 error (floor 1e-5 relative). On all-conv3x3
+    /// PyTorch's float32 grad_norm is itself 7.5e-4 from float64 (snip 4.2e-4): the gradient passes 17 train-mode BN
+    /// backward steps with no identity path, each subtracting the batch means of g and g·x̂, and the cancellation
+    /// amplifies float32 rounding. Two float32 implementations with different summation orders therefore cannot agree
+    /// to 1e-4 there, while both agree with float64 to the rounding they incur, and float64 agrees to 1e-9.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Float32GradNormAndSnipErrorIsNoWorseThanPyTorchs(int caseNumber)
+    {
+        var (c, network) = Load(caseNumber);
+        using var scope = Tensors.NewScope();
+        var (images, labels) = Data(Batch);
+        foreach (var (measure, name) in new[] { (GradientMeasure.GradNorm, "grad_norm"), (GradientMeasure.Snip, "snip") })
+        {
+            double exact = c.GetProperty(name + "_f64").GetDouble(), torch = c.GetProperty(name).GetDouble();
+            double ours = GradientScore.Compute(network, images, labels, measure);
+            if (exact == 0)
+            {
+                Assert.Equal(0, ours);
+                continue;
+            }
+            double torchError = Math.Abs(torch - exact) / exact, ourError = Math.Abs(ours - exact) / exact;
+            Assert.True(ourError <= Math.Max(1e-5, Float32ErrorFactor * torchError),
+                $"{name} float32: NasPS {ours:R} (error {ourError:E2}), PyTorch {torch:R} (error {torchError:E2}), float64 {exact:R}.");
+        }
+    }
+
+    private const double Float32ErrorFactor = 3;
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void FisherMatchesPyTorch(int caseNumber)
@@ -108,7 +140,10 @@ public class ZeroCostParityTests
         var batches = Enumerable.Range(0, 2)
             .Select(b => (Tensors.FromArray<float>(images.ReadOnlySpan.Slice(b * perBatch, perBatch), Batch, 3, 32, 32), labels[(b * Batch)..((b + 1) * Batch)]))
             .ToList();
-        AssertRelative(c.GetProperty("zico").GetDouble(), ZicoScore.Compute(network, batches), 1e-3, "ZiCo");
+        // ZiCo is ill-conditioned in float32: with 2 batches σ_w = |g₁ − g₂| / 2, and the weights where g₁ ≈ g₂ dominate
+        // Σ mean|g| / σ, amplifying rounding. PyTorch's own float32 ZiCo is 2.2e-3 (index 9) and 6.7e-3 (all-conv3x3)
+        // from its float64 value on the same weights (docs/proxy-results.md); hence 1e-2 between two float32 codes.
+        AssertRelative(c.GetProperty("zico").GetDouble(), ZicoScore.Compute(network, batches), 1e-2, "ZiCo");
     }
 
     private static void AssertRelative(double expected, double actual, double rtol, string what) =>
