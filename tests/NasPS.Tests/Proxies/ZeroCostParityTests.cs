@@ -73,7 +73,7 @@ public class ZeroCostParityTests
     /// PyTorch's float32 grad_norm is itself 7.5e-4 from float64 (snip 4.2e-4): the gradient passes 17 train-mode BN
     /// backward steps with no identity path, each subtracting the batch means of g and g·x̂, and the cancellation
     /// amplifies rounding. NasPS's error is larger than PyTorch's on some mixed cells (2.9e-4 against 3e-7 on index
-    /// 9930) because its BatchNorm accumulates the per-channel sums (statistics, Σg, Σg·x̂) in float32, while PyTorch's
+    /// 857) because its BatchNorm accumulates the per-channel sums (statistics, Σg, Σg·x̂) in float32, while PyTorch's
     /// CPU kernels accumulate float32 in double (acc_type): docs/proxy-results.md. float64 agrees to 1e-9.
     /// </summary>
     [Theory]
