@@ -7,7 +7,7 @@ namespace NasPS.Cli;
 public static class NaspsCli
 {
     public static readonly IReadOnlyList<ICliCommand> Commands = [new SpacesCommand(), new ArchsCommand(), new ScoreCommand(), new CorrelateCommand(), new SearchCommand(),
-        new BenchmarkCommand(), new ParetoCommand(), new PlotCommand(), new ExportCommand()];
+        new WeightsCommand(), new BenchmarkCommand(), new ParetoCommand(), new PlotCommand(), new ExportCommand()];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {

@@ -12,11 +12,12 @@ public sealed class ScoreCommand : ICliCommand
     public string Usage =>
         $"nasps score --space NAME {Selection.Usage} --proxy NAME[,NAME…]\n" +
         "            [--data CIFAR.bin [--batch N | --start K --count N] [--augment]] [--seed S] [--threads N]\n" +
-        "            [--dataset cifar10|cifar100|imagenet16] [--format table|csv|json]\n" +
+        "            [--dataset cifar10|cifar100|imagenet16] [--weights FILE.safetensors] [--format table|csv|json]\n" +
         "  --seed seeds the random sample, the batch choice and the networks' initialisation alike.\n" +
         "  Without --data, proxies that read images use their data-free default input (noise).\n" +
+        "  --weights scores the given weights (from `nasps weights`, official names) instead of initialising.\n" +
         "  Proxies: " + string.Join(", ", ZeroCostProxies.Names);
-    public IReadOnlyList<string> Options => ["space", "dataset", "format", "proxy", "data", "batch", "start", "count", "threads", .. Selection.OptionNames, .. NaspsCli.SpaceSettingOptions];
+    public IReadOnlyList<string> Options => ["space", "dataset", "format", "proxy", "data", "batch", "start", "count", "threads", "weights", .. Selection.OptionNames, .. NaspsCli.SpaceSettingOptions];
     public IReadOnlySet<string> Switches => new HashSet<string> { Selection.SwitchName, "augment" };
 
     public int Run(Arguments args, TextWriter output, TextWriter error)
@@ -25,7 +26,7 @@ public sealed class ScoreCommand : ICliCommand
         var dataset = NaspsCli.Dataset(args);
         var proxies = Proxies(args);
         ulong seed = unchecked((ulong)(args.Long("seed") ?? 0));
-        var runner = new ProxyRunner(proxies, new ProxyContext { Dataset = dataset, Input = Input(args, seed), Seed = seed }) { ThrottleLimit = Threads(args) };
+        var runner = new ProxyRunner(proxies, new ProxyContext { Dataset = dataset, Input = Input(args, seed), Seed = seed, Weights = args.Option("weights") is string w ? NetworkWeights.FromSafeTensors(w) : null }) { ThrottleLimit = Threads(args) };
         var genomes = Selection.Genomes(args, space, error, Name);
         int failures = 0;
         var records = runner.Run(genomes).Select(scored =>

@@ -1,5 +1,7 @@
+using System.Numerics;
 using NasPS.Compute;
 using NasPS.Networks;
+using NasPS.Networks.Layers;
 using NasPS.Spaces;
 
 namespace NasPS.Proxies;
@@ -14,6 +16,10 @@ public enum GradientMeasure
     /// <summary>−Σ (ln(λ + k) + 1/(λ + k)), λ the eigenvalues of the correlation matrix of the per-image input
     /// gradients of Σ logits, k = 1e-5; NaN when the correlation is undefined (a constant gradient row).</summary>
     JacobCov,
+    /// <summary>Σ_L Σ_k |W_L[k]| · ½ · mean_n(Σ_spatial a ⊙ ∂loss/∂a)², a the output activation of layer L (channel k):
+    /// zero-cost-nas broadcasts each channel's value to the channel's weights before summing, hence the factor |W_L[k]|,
+    /// the number of weights per output channel.</summary>
+    Fisher,
 }
 
 /// <summary>The gradient proxies on a given network in its current mode and weights.</summary>
@@ -21,11 +27,13 @@ public static class GradientScore
 {
     public const double JacobCovK = 1e-5;
 
-    public static double Compute(Module<float> network, Tensor<float> images, ReadOnlySpan<int> labels, GradientMeasure measure)
+    public static double Compute<T>(Module<T> network, Tensor<T> images, ReadOnlySpan<int> labels, GradientMeasure measure)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         network.ZeroGrad();
         if (measure == GradientMeasure.JacobCov) return JacobCov(network, images);
+        if (measure == GradientMeasure.Fisher) return Fisher(network, images, labels);
         Ops.CrossEntropy(network.Forward(images), labels).Backward();
         double total = 0;
         foreach (var w in ProxyNetworks.ConvAndLinearWeights(network))
@@ -36,12 +44,12 @@ public static class GradientScore
             double layer = 0;
             if (measure == GradientMeasure.GradNorm)
             {
-                foreach (var g in gs) layer += (double)g * g;
+                foreach (var g in gs) layer += double.CreateTruncating(g) * double.CreateTruncating(g);
                 total += Math.Sqrt(layer);
             }
             else
             {
-                for (int i = 0; i < ws.Length; i++) layer += Math.Abs((double)ws[i] * gs[i]);
+                for (int i = 0; i < ws.Length; i++) layer += Math.Abs(double.CreateTruncating(ws[i]) * double.CreateTruncating(gs[i]));
                 total += layer;
             }
         }
@@ -49,7 +57,51 @@ public static class GradientScore
         return total;
     }
 
-    private static double JacobCov(Module<float> network, Tensor<float> images)
+    private static double Fisher<T>(Module<T> network, Tensor<T> images, ReadOnlySpan<int> labels) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // The output of every Conv2d and Linear keeps its gradient (PyTorch's retain_grad on the layer activations).
+        var activations = new List<(Tensor<T> Weight, Tensor<T> Output)>();
+        var hooks = new List<IDisposable>();
+        foreach (var module in network.Modules())
+        {
+            var weight = module switch { Conv2d<T> c => c.Weight, Linear<T> l => l.Weight, _ => null };
+            if (weight is not null)
+                hooks.Add(module.RegisterForwardHook((_, _, output) => activations.Add((weight, output.RetainGrad()))));
+        }
+        try
+        {
+            Ops.CrossEntropy(network.Forward(images), labels).Backward();
+        }
+        finally
+        {
+            foreach (var hook in hooks) hook.Dispose();
+        }
+        double total = 0;
+        foreach (var (weight, output) in activations)
+        {
+            if (output.Grad is null) continue; // no path to the loss: zero-cost-nas counts zeros
+            int n = output.Size(0), channels = output.Size(1), spatial = output.Length / (n * channels);
+            int weightsPerChannel = weight.Length / channels;
+            var a = output.ReadOnlySpan;
+            var g = output.Grad.ReadOnlySpan;
+            for (int k = 0; k < channels; k++)
+            {
+                double meanSquare = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double s = 0;
+                    int offset = (i * channels + k) * spatial;
+                    for (int j = 0; j < spatial; j++) s += double.CreateTruncating(a[offset + j]) * double.CreateTruncating(g[offset + j]);
+                    meanSquare += s * s;
+                }
+                total += 0.5 * meanSquare / n * weightsPerChannel;
+            }
+        }
+        network.ZeroGrad();
+        return total;
+    }
+
+    private static double JacobCov<T>(Module<T> network, Tensor<T> images) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = Tensors.Clone(images);
         x.RequiresGrad = true;
@@ -63,12 +115,12 @@ public static class GradientScore
         for (int i = 0; i < n; i++)
         {
             double mean = 0;
-            for (int j = 0; j < d; j++) mean += g[i * d + j];
+            for (int j = 0; j < d; j++) mean += double.CreateTruncating(g[i * d + j]);
             mean /= d;
             double ss = 0;
             for (int j = 0; j < d; j++)
             {
-                double c = g[i * d + j] - mean;
+                double c = double.CreateTruncating(g[i * d + j]) - mean;
                 centred[i * d + j] = c;
                 ss += c * c;
             }
@@ -91,7 +143,7 @@ public static class GradientScore
 }
 
 /// <summary>
-/// grad_norm, snip and jacob_cov as registered proxies, zero-cost-nas's protocol (spec §3.6) on the official NB201
+/// grad_norm, snip, fisher and jacob_cov as registered proxies, zero-cost-nas's protocol (spec §3.6) on the official NB201
 /// network (not zero-cost-nas's BN-variant copy, spec §1.6): PyTorch default init, train mode (BN on), one batch of 64
 /// images, cross-entropy on the batch's labels (jacob_cov uses no labels), one evaluation.
 /// </summary>
@@ -105,6 +157,7 @@ public sealed class GradientProxy(GradientMeasure measure, int batch = 64, int r
     {
         GradientMeasure.GradNorm => "grad_norm",
         GradientMeasure.Snip => "snip",
+        GradientMeasure.Fisher => "fisher",
         _ => "jacob_cov",
     };
 
@@ -113,12 +166,19 @@ public sealed class GradientProxy(GradientMeasure measure, int batch = 64, int r
 
     protected override void Validate(ProxyContext context, Genome genome)
     {
-        var input = ProxyNetworks.RequireInput(Name, context, Batch, ProxyNetworks.Resolution(genome, context.Dataset));
-        if (Measure == GradientMeasure.JacobCov) return;
+        int resolution = ProxyNetworks.Resolution(genome, context.Dataset);
+        ProxyNetworks.RequireInput(Name, context, Batch, resolution);
+        if (Measure != GradientMeasure.JacobCov) RequireLabels(Name, context, Batch, resolution);
+    }
+
+    /// <summary>Checks that the first <paramref name="count"/> input labels are class indices of the context's dataset.</summary>
+    internal static void RequireLabels(string proxy, ProxyContext context, int count, int? resolution = null)
+    {
+        var input = ProxyNetworks.RequireInput(proxy, context, count, resolution);
         int classes = context.Dataset.Classes();
-        foreach (int label in input.Labels.AsSpan(0, Batch))
+        foreach (int label in input.Labels.AsSpan(0, count))
             if (label < 0 || label >= classes)
-                throw new ArgumentException($"Proxy '{Name}' needs labels in 0..{classes - 1} for its cross-entropy loss; {input.Source} has label {label}.", nameof(context));
+                throw new ArgumentException($"Proxy '{proxy}' needs labels in 0..{classes - 1} for its cross-entropy loss; {input.Source} has label {label}.", nameof(context));
     }
 
     protected override double Evaluate(Module<float> network, ProxyContext context)

@@ -37,6 +37,10 @@ public sealed class ProxyContext
     /// <summary>Seed of the random initialisation (and of any noise input). Same seed, same input: same score.</summary>
     public ulong Seed { get; init; }
 
+    /// <summary>Weights to score instead of the proxy's random initialisation (null: initialise from <see cref="Seed"/>).
+    /// A proxy whose repeats differ only by initialisation then evaluates once.</summary>
+    public NetworkWeights? Weights { get; init; }
+
     public CancellationToken Cancellation { get; init; }
 }
 
@@ -67,6 +71,9 @@ public static class ZeroCostProxies
         new GradientProxy(GradientMeasure.GradNorm),
         new GradientProxy(GradientMeasure.Snip),
         new GradientProxy(GradientMeasure.JacobCov),
+        new GradientProxy(GradientMeasure.Fisher),
+        new ZenProxy(),
+        new ZicoProxy(),
         new Entropic.EntropicScore(),
     ]);
 

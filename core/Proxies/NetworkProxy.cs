@@ -34,23 +34,28 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
         RequireSupported(genome);
         ArgumentNullException.ThrowIfNull(context);
         long start = Stopwatch.GetTimestamp();
-        double sum = EvaluateRepeats(genome, context, Evaluate).Sum();
-        string protocol = $"{DescribeProtocol(context, genome)}; {ProxyNetworks.Describe(Init)}; mean of {Repeats} init(s) from seed {context.Seed}";
-        return new ProxyResult(Name, Version, sum / Repeats, protocol, Stopwatch.GetElapsedTime(start));
+        var values = EvaluateRepeats(genome, context, Evaluate);
+        string weights = context.Weights is { } given
+            ? $"weights from {given.Source}, one evaluation"
+            : $"{ProxyNetworks.Describe(Init)}; mean of {Repeats} init(s) from seed {context.Seed}";
+        return new ProxyResult(Name, Version, values.Average(), $"{DescribeProtocol(context, genome)}; {weights}", Stopwatch.GetElapsedTime(start));
     }
 
     /// <summary>Builds the network once and, for each repeat, initialises it and runs <paramref name="evaluate"/> inside
-    /// a tensor scope. Callers must have checked the genome.</summary>
+    /// a tensor scope; with the context's given <see cref="ProxyContext.Weights"/>, loads them and evaluates once.
+    /// Callers must have checked the genome.</summary>
     protected List<TResult> EvaluateRepeats<TResult>(Genome genome, ProxyContext context, Func<Module<T>, ProxyContext, TResult> evaluate)
     {
         Validate(context, genome);
         var network = ProxyNetworks.Build<T>(genome, context.Dataset.Classes());
         var rng = new Rng(context.Seed);
-        var results = new List<TResult>(Repeats);
-        for (int r = 0; r < Repeats; r++)
+        int repeats = context.Weights is null ? Repeats : 1;
+        var results = new List<TResult>(repeats);
+        for (int r = 0; r < repeats; r++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            ProxyNetworks.Initialize(network, Init, rng);
+            if (context.Weights is { } weights) weights.LoadInto(network);
+            else ProxyNetworks.Initialize(network, Init, rng);
             using var scope = Tensors.NewScope();
             results.Add(evaluate(network, context));
         }

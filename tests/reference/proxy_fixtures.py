@@ -127,7 +127,7 @@ def cifar10_labels(count):
     return torch.from_numpy(raw.reshape(count, 3073)[:, 0].astype(np.int64))
 
 
-def gradient_measures(net, x, labels):
+def gradient_measures(net, x, labels, with_jacob_cov=True):
     """zero-cost-nas grad_norm, snip (spec 3.6) with cross-entropy on the labels, and jacob_cov; train mode."""
     net.train()
     net.zero_grad()
@@ -138,6 +138,8 @@ def gradient_measures(net, x, labels):
             grad_norm += float(m.weight.grad.double().norm())
             snip += float((m.weight.double() * m.weight.grad.double()).abs().sum())
     net.zero_grad()
+    if not with_jacob_cov:
+        return grad_norm, snip, None
     xg = x.clone().requires_grad_(True)
     y = net(xg)
     y.backward(torch.ones_like(y))

@@ -1,3 +1,4 @@
+using NasPS.Compute;
 using NasPS.Networks;
 using NasPS.Networks.Layers;
 using NasPS.Spaces;
@@ -37,10 +38,22 @@ internal static class ParityWeights
         }
     }
 
-    private static void FillWeight(Span<float> w, string name, ulong archSeed, int fanOut)
+    private static void FillWeight(Span<float> w, string name, ulong archSeed, int fanOut) =>
+        FillUniform(w, name, archSeed, Math.Sqrt(2.0 / fanOut));
+
+    /// <summary>Unit-variance values of the same generator under <paramref name="name"/> (the Zen-score inputs).</summary>
+    public static Tensor<float> UnitVariance(string name, ulong archSeed, params int[] shape)
+    {
+        var t = Tensors.Empty<float>(shape);
+        FillUniform(t.Span, name, archSeed, 1.0);
+        return t;
+    }
+
+    /// <summary>Uniform values with standard deviation <paramref name="std"/>.</summary>
+    private static void FillUniform(Span<float> w, string name, ulong archSeed, double std)
     {
         ulong seed = StableHash.Of(name) ^ archSeed;
-        double bound = Math.Sqrt(3.0) * Math.Sqrt(2.0 / fanOut);
+        double bound = Math.Sqrt(3.0) * std;
         for (int i = 0; i < w.Length; i++)
         {
             ulong z = seed + (ulong)(i + 1) * Golden;

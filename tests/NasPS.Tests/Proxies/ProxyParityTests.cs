@@ -18,6 +18,9 @@ namespace NasPS.Tests.Proxies;
 /// </summary>
 public class ProxyParityTests
 {
+    /// <summary>float32 gradient proxies (grad_norm, snip, fisher): see GradientProxiesMatchPyTorch.</summary>
+    internal const double Float32GradientTolerance = 5e-3;
+
     private static readonly Lazy<JsonElement> Fixture = new(() =>
         JsonDocument.Parse(File.ReadAllText(SharedData.Fixture("proxies/proxy_parity.json"))).RootElement);
 
@@ -101,11 +104,11 @@ public class ProxyParityTests
         int batch = Fixture.Value.GetProperty("naswot_batch").GetInt32();
         var images = Images(batch);
         var labels = CifarReader.Read(SharedData.Path("cifar10/test_batch_first1017.bin"), CifarFormat.Cifar10, 0, batch).Labels;
-        // float32 gradients through 17 train-mode BN cells agree only to summation order: 1e-4 on the mixed cells, but
-        // 1.4e-3 measured on all-conv3x3 (no identity path: rounding differences grow through the depth). The float64
-        // Synflow parity above checks the same backward pass to 1e-12.
-        AssertRelative(c.GetProperty("grad_norm").GetDouble(), GradientScore.Compute(network, images, labels, GradientMeasure.GradNorm), 5e-3, "grad_norm");
-        AssertRelative(c.GetProperty("snip").GetDouble(), GradientScore.Compute(network, images, labels, GradientMeasure.Snip), 5e-3, "snip");
+        // Two float32 codes agree to 1e-4 on most cells but 1.4e-3 on all-conv3x3, where PyTorch's own float32 value is
+        // 7.5e-4 (grad_norm) from float64: float32 rounding, not a definition difference. ZeroCostParityTests checks
+        // float64 to 1e-9 and NasPS's float32 error against PyTorch's; this bound only has to cover the two errors.
+        AssertRelative(c.GetProperty("grad_norm").GetDouble(), GradientScore.Compute(network, images, labels, GradientMeasure.GradNorm), Float32GradientTolerance, "grad_norm");
+        AssertRelative(c.GetProperty("snip").GetDouble(), GradientScore.Compute(network, images, labels, GradientMeasure.Snip), Float32GradientTolerance, "snip");
         double jacobCov = GradientScore.Compute(network, images, labels, GradientMeasure.JacobCov);
         var expected = c.GetProperty("jacob_cov");
         if (expected.ValueKind == JsonValueKind.String) Assert.True(double.IsNaN(jacobCov), $"jacob_cov: expected NaN (constant input gradient), got {jacobCov}.");

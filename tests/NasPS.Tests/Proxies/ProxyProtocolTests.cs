@@ -21,7 +21,7 @@ public class ProxyProtocolTests
     [Fact]
     public void EveryProxyOfThisAreaIsRegisteredUnderItsName()
     {
-        foreach (var name in new[] { "logsynflow", "logsynflow-eps", "synflow", "naswot", "naswot-official", "swap", "swap-reg", "skip", "params", "flops", "grad_norm", "snip", "jacob_cov" })
+        foreach (var name in new[] { "logsynflow", "logsynflow-eps", "synflow", "naswot", "naswot-official", "swap", "swap-reg", "skip", "params", "flops", "grad_norm", "snip", "jacob_cov", "fisher", "zen", "zico" })
             Assert.Equal(name, ZeroCostProxies.Get(name.ToUpperInvariant()).Name);
     }
 
@@ -85,6 +85,29 @@ public class ProxyProtocolTests
         var synflow = ZeroCostProxies.Get("logsynflow").Score(genome, new ProxyContext { Dataset = Dataset.ImageNet16_120, Seed = 4 });
         foreach (var part in new[] { "float64", "every BN bypassed", "[1,3,16,16]", "mean of 3 init" })
             Assert.Contains(part, synflow.Protocol);
+    }
+
+    [Fact]
+    public void ZenZicoAndFisherRecordTheirProtocolAndAreReproducible()
+    {
+        var genome = Space.FromIndex(1835); // all skip: cheap
+        var zen = new ZenProxy(batch: 2, repeats: 2);
+        var context = new ProxyContext { Dataset = Dataset.Cifar10, Seed = 5 };
+        var first = zen.Score(genome, context);
+        Assert.Equal(first.Value, zen.Score(genome, context).Value);
+        Assert.NotEqual(first.Value, zen.Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Seed = 6 }).Value);
+        foreach (var part in new[] { "train mode", "running statistics kept across repeats", "[2, 3, 32, 32]", "N(0,1) conv/linear weights", "mean of 2 repeat", "seed 5" })
+            Assert.Contains(part, first.Protocol);
+        var input = Cifar(8);
+        var zico = new ZicoProxy(batch: 4).Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Input = input, Seed = 5 });
+        Assert.True(zico.IsFinite);
+        foreach (var part in new[] { "2 batches of 4", "train mode", "PyTorch default init", "test_batch_first1017" })
+            Assert.Contains(part, zico.Protocol);
+        var fisher = new GradientProxy(GradientMeasure.Fisher, batch: 8).Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Input = input, Seed = 5 });
+        Assert.True(fisher.Value > 0);
+        Assert.Contains("cross-entropy on the batch labels", fisher.Protocol);
+        var tooFew = Assert.Throws<ArgumentException>(() => new ZicoProxy(batch: 8).Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Input = input }));
+        Assert.Contains("needs 16 input images", tooFew.Message);
     }
 
     [Fact]
