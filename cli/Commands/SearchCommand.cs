@@ -20,7 +20,8 @@ public sealed class SearchCommand : ICliCommand
         "  is charged their recorded times; otherwise proxies run live and the budget is wall-clock time.\n" +
         "  --max-evaluations N stops after N distinct architectures are scored (the same run on any machine); given alone,\n" +
         "  it replaces the default time budget.\n" +
-        "  --checkpoint DIR keeps one checkpoint per run (run-SEED.json); --resume continues them.";
+        "  --checkpoint DIR keeps one checkpoint per run (run-SEED.json); --resume continues them (with --runs, a run that\n" +
+        "  has none yet starts afresh).";
     public IReadOnlyList<string> Options =>
         ["method", "space", "dataset", "budget", "max-evaluations", "seed", "runs", "max-params", "max-flops", "proxy", "size-proxy", "samples",
          "cached-proxies", "cached-times", "benchmark", "data", "batch", "start", "count", "threads", "checkpoint", "format"];
@@ -63,11 +64,14 @@ public sealed class SearchCommand : ICliCommand
         for (int r = 0; r < runs; r++)
         {
             long seed = firstSeed + r;
-            var request = template with
+            string? checkpoint = checkpointDir is null ? null : Path.Combine(checkpointDir, $"run-{seed}.json");
+            var request = template with { Seed = unchecked((ulong)seed), CheckpointPath = checkpoint };
+            // A multi-run job stopped part-way has checkpoints only for the runs it reached; the rest start afresh.
+            if (request.Resume && runs > 1 && !File.Exists(checkpoint))
             {
-                Seed = unchecked((ulong)seed),
-                CheckpointPath = checkpointDir is null ? null : Path.Combine(checkpointDir, $"run-{seed}.json"),
-            };
+                error.WriteLine($"nasps search: run {r + 1}/{runs} (seed {seed}) has no checkpoint in {checkpointDir}; starting it.");
+                request = request with { Resume = false };
+            }
             var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
             var result = SearchLauncher.Run(request);
             var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;

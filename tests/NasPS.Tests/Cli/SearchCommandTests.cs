@@ -137,4 +137,34 @@ public class SearchCommandTests
         }
         Assert.Contains("(index ", err);
     }
+
+    [Fact]
+    public void ResumingSeveralRunsStartsThoseThatHaveNoCheckpointYet()
+    {
+        var dir = Directory.CreateTempSubdirectory("nasps-search-").FullName;
+        try
+        {
+            string[] common = ["search", "--method", "freerea", "--space", "nb201", "--seed", "4", "--runs", "2", "--max-evaluations", "250", "--cached-proxies", Cached];
+            var reference = Run(common);
+            Assert.True(reference.Code == 0, reference.Err);
+            // As if the job was stopped during its first run: only run-4.json exists.
+            var first = Run(["search", "--method", "freerea", "--space", "nb201", "--seed", "4", "--max-evaluations", "250", "--cached-proxies", Cached, "--checkpoint", dir]);
+            Assert.True(first.Code == 0, first.Err);
+            var resumed = Run([.. common, "--checkpoint", dir, "--resume"]);
+            Assert.True(resumed.Code == 0, resumed.Err);
+            Assert.Contains("(seed 5) has no checkpoint", resumed.Err);
+            var expected = JsonDocument.Parse(reference.Out).RootElement.EnumerateArray().Select(r => (r.GetProperty("arch").GetString(), r.GetProperty("visited").GetInt32()));
+            var actual = JsonDocument.Parse(resumed.Out).RootElement.EnumerateArray().Select(r => (r.GetProperty("arch").GetString(), r.GetProperty("visited").GetInt32()));
+            Assert.Equal(expected, actual);
+            Assert.True(File.Exists(Path.Combine(dir, "run-5.json")));
+            // A single run still refuses a missing checkpoint.
+            var missing = Run(["search", "--method", "freerea", "--space", "nb201", "--seed", "9", "--cached-proxies", Cached, "--checkpoint", dir, "--resume"]);
+            Assert.Equal(1, missing.Code);
+            Assert.Contains("no checkpoint to resume", missing.Err);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
