@@ -139,6 +139,12 @@ public abstract class CheckpointedSearchCommandBase : SearchCommandBase
     [Parameter]
     public TimeSpan? Budget { get; set; }
 
+    /// <summary>Cap on distinct architectures scored; the same run on any machine. Given without -Budget, it replaces the
+    /// default time budget.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? MaxEvaluations { get; set; }
+
     /// <summary>Score with FreeREA's cached NB201 values (NASWOT, LogSynflow) instead of live proxies; the budget is then
     /// charged their recorded times.</summary>
     [Parameter]
@@ -171,7 +177,7 @@ public abstract class CheckpointedSearchCommandBase : SearchCommandBase
                 : GetUnresolvedProviderPathFromPSPath(CachedTimePath);
             cached = CachedProxyTable.Load(proxies, times);
         }
-        return request with { BudgetMinutes = Budget?.TotalMinutes, CachedProxies = cached };
+        return request with { BudgetMinutes = Budget?.TotalMinutes, MaxEvaluations = MaxEvaluations, CachedProxies = cached };
     }
 }
 
@@ -215,9 +221,14 @@ public sealed class InvokeRandomSearchCommand : SearchCommandBase
     [ValidateRange(1, 1_000_000)]
     public int Samples { get; set; } = 100;
 
+    /// <summary>Stop drawing once this many distinct architectures are scored (before -Samples draws if repeats are few).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? MaxEvaluations { get; set; }
+
     protected override SearchMethod Method => SearchMethod.Random;
 
-    protected override SearchRequest Complete(SearchRequest request) => request with { Samples = Samples };
+    protected override SearchRequest Complete(SearchRequest request) => request with { Samples = Samples, MaxEvaluations = MaxEvaluations };
 }
 
 /// <summary>Scores the whole space with the data-free SED-inspired proxy and returns the best feasible architecture.</summary>

@@ -13,16 +13,19 @@ public sealed class SearchCommand : ICliCommand
     public string Summary => "run a search (FreeREA, SWAP-NAS, cyclic, random, SED)";
     public string Usage =>
         "nasps search --method freerea|swapnas|cyclic|random|sed --space NAME [--dataset cifar10|cifar100|imagenet16]\n" +
-        "             [--budget 45s|0.75m] [--seed S] [--runs R] [--max-params N] [--max-flops N] [--proxy NAME[,…]] [--size-proxy NAME[,…]]\n" +
+        "             [--budget 45s|0.75m] [--max-evaluations N] [--seed S] [--runs R] [--max-params N] [--max-flops N] [--proxy NAME[,…]] [--size-proxy NAME[,…]]\n" +
         "             [--samples N] [--cached-proxies CSV [--cached-times CSV]] [--benchmark CSV] [--data CIFAR.bin --batch N]\n" +
         "             [--threads N] [--checkpoint DIR [--resume]] [--format json|table] [--export FILE.json|FILE.csv]\n" +
         "             [--resolution R --classes K (HybridEdge)]\n" +
         "  Runs use seeds S, S+1, …, S+R-1. With --cached-proxies, NASWOT and LogSynflow come from the table and the budget\n" +
         "  is charged their recorded times; otherwise proxies run live and the budget is wall-clock time.\n" +
-        "  --checkpoint DIR keeps one checkpoint per run (run-SEED.json); --resume continues them.\n" +
+        "  --max-evaluations N stops after N distinct architectures are scored (the same run on any machine); given alone,\n" +
+        "  it replaces the default time budget.\n" +
+        "  --checkpoint DIR keeps one checkpoint per run (run-SEED.json); --resume continues them (with --runs, a run that\n" +
+        "  has none yet starts afresh).\n" +
         "  --export FILE writes every run's answer and history (CSV for .csv, JSON otherwise), as Export-SearchResult does.";
     public IReadOnlyList<string> Options =>
-        ["method", "space", "dataset", "budget", "seed", "runs", "max-params", "max-flops", "proxy", "size-proxy", "samples",
+        ["method", "space", "dataset", "budget", "max-evaluations", "seed", "runs", "max-params", "max-flops", "proxy", "size-proxy", "samples",
          "cached-proxies", "cached-times", "benchmark", "data", "batch", "start", "count", "threads", "checkpoint", "format", "export", .. NaspsCli.SpaceSettingOptions];
     public IReadOnlySet<string> Switches => new HashSet<string> { "resume", "augment" };
 
@@ -46,6 +49,7 @@ public sealed class SearchCommand : ICliCommand
             Space = space,
             Dataset = dataset,
             BudgetMinutes = args.Option("budget") is string b ? ParseBudgetMinutes(b) : null,
+            MaxEvaluations = MaxEvaluations(args),
             MaxParameters = args.Long("max-params"),
             MaxFlops = args.Long("max-flops"),
             Proxies = List(args.Option("proxy")),
@@ -58,19 +62,26 @@ public sealed class SearchCommand : ICliCommand
             Resume = args.Flag("resume"),
         };
 
-        var results = new List<SearchResult>();
+        var results = new List<(SearchResult Result, TimeSpan Cpu)>();
         for (int r = 0; r < runs; r++)
         {
             long seed = firstSeed + r;
-            var request = template with
+            string? checkpoint = checkpointDir is null ? null : Path.Combine(checkpointDir, $"run-{seed}.json");
+            var request = template with { Seed = unchecked((ulong)seed), CheckpointPath = checkpoint };
+            // A multi-run job stopped part-way has checkpoints only for the runs it reached; the rest start afresh.
+            if (request.Resume && runs > 1 && !File.Exists(checkpoint))
             {
-                Seed = unchecked((ulong)seed),
-                CheckpointPath = checkpointDir is null ? null : Path.Combine(checkpointDir, $"run-{seed}.json"),
-            };
+                error.WriteLine($"nasps search: run {r + 1}/{runs} (seed {seed}) has no checkpoint in {checkpointDir}; starting it.");
+                request = request with { Resume = false };
+            }
+            var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
             var result = SearchLauncher.Run(request);
+            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             error.WriteLine($"nasps search: run {r + 1}/{runs} (seed {seed}): {result.Best.Architecture}" +
-                            (result.Best.TestAccuracy is double acc ? $", test accuracy {acc:F2}" : "") + $", {result.History.Count} visited, {result.StopReason}");
-            results.Add(result);
+                            (result.Best.Index is long i ? $" (index {i})" : "") +
+                            (result.Best.TestAccuracy is double acc ? $", test accuracy {acc:F2}" : "") +
+                            $", {result.History.Count} visited, {result.StopReason}, {result.Elapsed.TotalSeconds:F1} s wall, {cpu.TotalSeconds:F1} s CPU");
+            results.Add((result, cpu));
         }
         if (args.Option("export") is string export) // every run's answer and history, as Export-SearchResult writes them
             File.WriteAllText(export, NasPS.Reporting.SearchResultExport.Write(results,
@@ -107,6 +118,13 @@ public sealed class SearchCommand : ICliCommand
             : throw new UsageException($"--budget '{text}' is not a duration: use e.g. 45s, 0.75m, 2min or 1h.");
     }
 
+    private static int? MaxEvaluations(Arguments args) => args.Long("max-evaluations") switch
+    {
+        null => null,
+        >= 1 and <= int.MaxValue and var n => (int)n,
+        var n => throw new UsageException($"--max-evaluations must be between 1 and {int.MaxValue}, not {n}."),
+    };
+
     private static IReadOnlyList<string>? List(string? text) =>
         text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -124,13 +142,13 @@ public sealed class SearchCommand : ICliCommand
         return CachedProxyTable.Load(proxies, times);
     }
 
-    private static void WriteJson(IReadOnlyList<SearchResult> results, TextWriter output)
+    private static void WriteJson(IReadOnlyList<(SearchResult Result, TimeSpan Cpu)> results, TextWriter output)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartArray();
-            foreach (var r in results)
+            foreach (var (r, cpu) in results)
             {
                 json.WriteStartObject();
                 json.WriteString("method", r.Algorithm);
@@ -151,6 +169,8 @@ public sealed class SearchCommand : ICliCommand
                 json.WriteNumber("proxy_cost_s", r.ProxyCostSeconds);
                 json.WriteNumber("budget_used_min", r.BudgetUsedMinutes);
                 json.WriteNumber("elapsed_s", r.Elapsed.TotalSeconds);
+                // Process CPU time of the run (all threads): the machine-load-independent cost, unlike elapsed_s.
+                json.WriteNumber("cpu_s", cpu.TotalSeconds);
                 json.WriteString("stop_reason", r.StopReason);
                 json.WriteEndObject();
             }
@@ -159,14 +179,15 @@ public sealed class SearchCommand : ICliCommand
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    private static void WriteTable(IReadOnlyList<SearchResult> results, TextWriter output)
+    private static void WriteTable(IReadOnlyList<(SearchResult Result, TimeSpan Cpu)> results, TextWriter output)
     {
-        output.WriteLine($"{"seed",6} {"index",6} {"test_acc",9} {"visited",8} {"elapsed_s",10}  arch");
-        foreach (var r in results)
-            output.WriteLine($"{r.Seed,6} {r.Best.Index,6} {(r.Best.TestAccuracy is double a ? a.ToString("F2", CultureInfo.InvariantCulture) : "-"),9} {r.History.Count,8} {r.Elapsed.TotalSeconds,10:F1}  {r.Best.Architecture}");
-        if (results.Count > 1 && results.All(r => r.Best.TestAccuracy is not null))
+        output.WriteLine($"{"seed",6} {"index",6} {"test_acc",9} {"visited",8} {"elapsed_s",10} {"cpu_s",8}  arch");
+        foreach (var (r, cpu) in results)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Seed,6} {r.Best.Index,6} {(r.Best.TestAccuracy is double a ? a.ToString("F2", CultureInfo.InvariantCulture) : "-"),9} {r.History.Count,8} {r.Elapsed.TotalSeconds,10:F1} {cpu.TotalSeconds,8:F1}  {r.Best.Architecture}"));
+        if (results.Count > 1 && results.All(r => r.Result.Best.TestAccuracy is not null))
         {
-            var accs = results.Select(r => r.Best.TestAccuracy!.Value).ToList();
+            var accs = results.Select(r => r.Result.Best.TestAccuracy!.Value).ToList();
             double mean = accs.Average(), std = Math.Sqrt(accs.Sum(a => (a - mean) * (a - mean)) / accs.Count);
             output.WriteLine($"mean test accuracy {mean:F3} ± {std:F3} over {accs.Count} runs");
         }

@@ -14,8 +14,12 @@ public sealed record FreeReaOptions
     public int PopulationSize { get; init; } = 100;
     /// <summary>n: distinct population members drawn per tournament.</summary>
     public int TournamentSize { get; init; } = 25;
-    /// <summary>The search continues while the budget used is ≤ this many minutes (0.75 on NATS-Bench).</summary>
+    /// <summary>The search continues while the budget used is ≤ this many minutes (0.75 on NATS-Bench); +∞: no time budget.</summary>
     public double BudgetMinutes { get; init; } = 0.75;
+    /// <summary>Optional cap on the distinct architectures scored (the history's size), checked at step boundaries: the
+    /// search stops at the first boundary where the history holds at least this many. Unlike a time budget it gives
+    /// the same run on any machine, however loaded.</summary>
+    public int? MaxEvaluations { get; init; }
     public BudgetAccounting Accounting { get; init; } = BudgetAccounting.ProxyCost;
     public ulong Seed { get; init; }
     /// <summary>Optional cap on the number of steps, whatever the budget.</summary>
@@ -25,7 +29,8 @@ public sealed record FreeReaOptions
 
     internal void Validate()
     {
-        if (!(BudgetMinutes >= 0) || double.IsInfinity(BudgetMinutes)) throw new ArgumentOutOfRangeException(nameof(BudgetMinutes), BudgetMinutes, "The budget is a finite number of minutes ≥ 0.");
+        Budget.ValidateMinutes(BudgetMinutes);
+        Budget.ValidateMaxEvaluations(MaxEvaluations);
         if (MaxSteps is < 0) throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, "The step cap must be ≥ 0.");
     }
 
@@ -98,7 +103,8 @@ public static class FreeRea
             used = Budget.UsedMinutes(options.Accounting, evolution.HistoryCostSeconds, boundary.Elapsed);
             // The released loop tests `total <= budget` with total = 0 before the first step, so at least one step runs.
             while (!evolution.Stalled && (evolution.Step == 0 || used <= options.BudgetMinutes)
-                   && (options.MaxSteps is not { } maxSteps || evolution.Step < maxSteps))
+                   && (options.MaxSteps is not { } maxSteps || evolution.Step < maxSteps)
+                   && !Budget.EvaluationsSpent(options.MaxEvaluations, evolution.History.Count))
             {
                 evolution.RunStep(cancellationToken);
                 var elapsed = Elapsed();
@@ -116,7 +122,10 @@ public static class FreeRea
             throw;
         }
         Save(boundary.Elapsed);
-        string stop = evolution.Stalled ? "stalled" : used > options.BudgetMinutes ? "budget" : "max-steps";
+        string stop = evolution.Stalled ? "stalled"
+            : used > options.BudgetMinutes ? "budget"
+            : Budget.EvaluationsSpent(options.MaxEvaluations, evolution.History.Count) ? "max-evaluations"
+            : "max-steps";
         var visits = evolution.History.Select(e => new SearchVisit(e.Genome, scorer.MetricNames, e.Values, e.CostSeconds, e.VisitGeneration, Phase: null)).ToList();
         return SearchResults.Build(Algorithm, space, options.Constraints.Dataset, options.Seed, run.Benchmark, visits,
             evolution.BestOfHistory(), evolution.Step, stop, boundary.Elapsed, used);
@@ -159,6 +168,7 @@ internal sealed class FreeReaCheckpoint : ICheckpointDocument
         public int PopulationSize { get; set; }
         public int TournamentSize { get; set; }
         public double BudgetMinutes { get; set; }
+        public int? MaxEvaluations { get; set; }
         public BudgetAccounting Accounting { get; set; }
         public ulong Seed { get; set; }
         public int? MaxSteps { get; set; }
@@ -175,6 +185,7 @@ internal sealed class FreeReaCheckpoint : ICheckpointDocument
         PopulationSize = o.PopulationSize,
         TournamentSize = o.TournamentSize,
         BudgetMinutes = o.BudgetMinutes,
+        MaxEvaluations = o.MaxEvaluations,
         Accounting = o.Accounting,
         Seed = o.Seed,
         MaxSteps = o.MaxSteps,

@@ -11,6 +11,9 @@ public sealed record RandomSearchOptions
     /// <summary>N: feasible architectures drawn (10 or 100 in NASWOT's experiments).</summary>
     public int Samples { get; init; } = 100;
     public ulong Seed { get; init; }
+    /// <summary>Optional cap on distinct architectures scored: drawing stops at N draws or this many distinct ones,
+    /// whichever comes first (so "best of the first k distinct samples").</summary>
+    public int? MaxEvaluations { get; init; }
 }
 
 /// <summary>
@@ -28,13 +31,18 @@ public static class RandomSearch
     {
         if (options.Samples < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Samples, "Samples must be at least 1.");
         options.Constraints.Validate();
+        Budget.ValidateMaxEvaluations(options.MaxEvaluations);
         run ??= new SearchRunOptions();
         SearchCheckpoint.RejectCheckpointPath(run, Algorithm);
         var clock = Stopwatch.StartNew();
         var rng = new Rng(options.Seed);
-        var draws = new List<Genome>(options.Samples);
-        while (draws.Count < options.Samples) draws.Add(options.Constraints.DrawFeasible(space, () => space.Sample(rng)));
-        var distinct = draws.Distinct().ToList();
+        var distinct = new List<Genome>();
+        var seen = new HashSet<Genome>();
+        for (int draw = 0; draw < options.Samples && !Budget.EvaluationsSpent(options.MaxEvaluations, distinct.Count); draw++)
+        {
+            var genome = options.Constraints.DrawFeasible(space, () => space.Sample(rng));
+            if (seen.Add(genome)) distinct.Add(genome);
+        }
         var scores = scorer.Score(distinct, options.Seed, cancellationToken);
         var visits = distinct.Select((g, i) => new SearchVisit(g, scorer.MetricNames, scores[i].Values, scores[i].CostSeconds, Generation: 0, Phase: null)).ToList();
         int best = FreeReaRanking.OrderBestFirst(visits.Select(v => v.Values).ToArray())[0];
@@ -44,6 +52,7 @@ public static class RandomSearch
             Algorithm = Algorithm, Generation = 1, Visited = visits.Count, BudgetUsedMinutes = cost / 60,
             BestArchitecture = visits[best].Genome.Canonical, BestScore = FreeReaRanking.Aggregate(visits.Select(v => v.Values).ToArray())[best],
         });
-        return SearchResults.Build(Algorithm, space, options.Constraints.Dataset, options.Seed, run.Benchmark, visits, best, steps: 1, "exhausted", clock.Elapsed, cost / 60);
+        return SearchResults.Build(Algorithm, space, options.Constraints.Dataset, options.Seed, run.Benchmark, visits, best, steps: 1,
+            Budget.EvaluationsSpent(options.MaxEvaluations, distinct.Count) ? "max-evaluations" : "exhausted", clock.Elapsed, cost / 60);
     }
 }

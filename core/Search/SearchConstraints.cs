@@ -63,4 +63,18 @@ internal static class Budget
         BudgetAccounting.WallClock => elapsed.TotalSeconds / 60,
         _ => throw new ArgumentOutOfRangeException(nameof(accounting), accounting, null),
     };
+
+    /// <summary>A time budget is minutes ≥ 0; +∞ means none (a run bounded by its evaluation count instead).</summary>
+    public static void ValidateMinutes(double minutes)
+    {
+        if (!(minutes >= 0)) throw new ArgumentOutOfRangeException("BudgetMinutes", minutes, "The budget is a number of minutes ≥ 0 (+∞ for no time budget).");
+    }
+
+    public static void ValidateMaxEvaluations(int? maxEvaluations)
+    {
+        if (maxEvaluations is < 1) throw new ArgumentOutOfRangeException("MaxEvaluations", maxEvaluations, "The evaluation budget must be at least 1 architecture.");
+    }
+
+    /// <summary>True once <paramref name="evaluated"/> distinct architectures reach the evaluation budget (null: none).</summary>
+    public static bool EvaluationsSpent(int? maxEvaluations, int evaluated) => maxEvaluations is { } max && evaluated >= max;
 }

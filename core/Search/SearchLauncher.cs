@@ -33,8 +33,11 @@ public sealed record SearchRequest
     public ulong Seed { get; init; }
     public long? MaxParameters { get; init; }
     public long? MaxFlops { get; init; }
-    /// <summary>Budget in minutes (FreeREA's default 0.75); null: the method's default.</summary>
+    /// <summary>Budget in minutes (FreeREA's default 0.75); null: the method's default, or no time budget when
+    /// <see cref="MaxEvaluations"/> is given.</summary>
     public double? BudgetMinutes { get; init; }
+    /// <summary>Cap on distinct architectures scored (FreeREA, SWAP-NAS, cyclic, random); reproducible on any machine.</summary>
+    public int? MaxEvaluations { get; init; }
     /// <summary>Proxies to rank by (the topology phase for cyclic); null: the method's default (<see cref="SearchLauncher.DefaultProxies"/>).</summary>
     public IReadOnlyList<string>? Proxies { get; init; }
     /// <summary>Cyclic only: proxies of the size phase; null: LogSynflow.</summary>
@@ -74,12 +77,17 @@ public static class SearchLauncher
             throw new FileNotFoundException($"There is no checkpoint to resume at '{request.CheckpointPath}'.", request.CheckpointPath);
         // Proxy cost is machine-independent on cached values; live proxies are charged their wall time once.
         var accounting = request.CachedProxies is null ? BudgetAccounting.WallClock : BudgetAccounting.ProxyCost;
+        // An evaluation budget alone bounds the run; FreeREA's 0.75 min applies only when neither is given.
+        double budgetMinutes = request.BudgetMinutes ?? (request.MaxEvaluations is null ? 0.75 : double.PositiveInfinity);
 
         switch (request.Method)
         {
             case SearchMethod.FreeRea or SearchMethod.SwapNas:
             {
-                var options = new FreeReaOptions { Constraints = constraints, Seed = request.Seed, Accounting = accounting, BudgetMinutes = request.BudgetMinutes ?? 0.75 };
+                var options = new FreeReaOptions
+                {
+                    Constraints = constraints, Seed = request.Seed, Accounting = accounting, BudgetMinutes = budgetMinutes, MaxEvaluations = request.MaxEvaluations,
+                };
                 var scorer = Scorer(request, request.Proxies ?? DefaultProxies(request.Method));
                 return request.Resume
                     ? FreeRea.Resume(request.CheckpointPath!, request.Space, scorer, options, run, cancellation)
@@ -97,7 +105,10 @@ public static class SearchLauncher
                 // column, so cached runs rank topology by NASWOT + skip, the setting validated on cached values.
                 var topology = Scorer(request, request.Proxies ?? (request.CachedProxies is null ? DefaultProxies(SearchMethod.Cyclic) : ["naswot", "skip"]));
                 var size = Scorer(request, request.SizeProxies ?? ["logsynflow"]);
-                var options = new CyclicSearchOptions { Constraints = constraints, Seed = request.Seed, Accounting = accounting, BudgetMinutes = request.BudgetMinutes ?? 0.75 };
+                var options = new CyclicSearchOptions
+                {
+                    Constraints = constraints, Seed = request.Seed, Accounting = accounting, BudgetMinutes = budgetMinutes, MaxEvaluations = request.MaxEvaluations,
+                };
                 return request.Resume
                     ? CyclicSearch.Resume(request.CheckpointPath!, factored, topology, size, options, run, cancellation)
                     : CyclicSearch.Run(factored, topology, size, options, run, cancellation);
@@ -105,9 +116,11 @@ public static class SearchLauncher
             case SearchMethod.Random:
                 RejectCheckpoint(request);
                 return RandomSearch.Run(request.Space, Scorer(request, request.Proxies ?? DefaultProxies(request.Method)),
-                    new RandomSearchOptions { Constraints = constraints, Samples = request.Samples, Seed = request.Seed }, run, cancellation);
+                    new RandomSearchOptions { Constraints = constraints, Samples = request.Samples, Seed = request.Seed, MaxEvaluations = request.MaxEvaluations }, run, cancellation);
             case SearchMethod.Sed:
                 RejectCheckpoint(request);
+                if (request.MaxEvaluations is not null)
+                    throw new ArgumentException("The SED search scores the whole space analytically in about a second; it takes no evaluation budget (MaxEvaluations).");
                 return ExhaustiveSearch.Run(request.Space, Scorer(request, request.Proxies ?? DefaultProxies(request.Method)),
                     new ExhaustiveSearchOptions { Constraints = constraints, Seed = request.Seed }, run, cancellation);
             default:

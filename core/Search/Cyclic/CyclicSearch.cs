@@ -19,8 +19,11 @@ public sealed record CyclicSearchOptions
     public required SearchConstraints Constraints { get; init; }
     public CyclicPhaseOptions Topology { get; init; } = new() { PopulationSize = 50, TournamentSize = 10, BudgetMinutes = 0.2 };
     public CyclicPhaseOptions Size { get; init; } = new() { PopulationSize = 10, TournamentSize = 5, BudgetMinutes = 0.05 };
-    /// <summary>Budget of the whole search, minutes; it is checked before every step of every phase.</summary>
+    /// <summary>Budget of the whole search, minutes; it is checked before every step of every phase. +∞: no time budget.</summary>
     public double BudgetMinutes { get; init; } = 0.75;
+    /// <summary>Optional cap on architectures scored over all phases (an architecture scored in two phases counts
+    /// twice, as it is paid twice); checked before every step of every phase.</summary>
+    public int? MaxEvaluations { get; init; }
     public BudgetAccounting Accounting { get; init; } = BudgetAccounting.ProxyCost;
     public ulong Seed { get; init; }
     public int MaxCycles { get; init; } = 10;
@@ -30,10 +33,10 @@ public sealed record CyclicSearchOptions
     internal void Validate()
     {
         Constraints.Validate();
-        if (!(BudgetMinutes >= 0) || double.IsInfinity(BudgetMinutes)) throw new ArgumentOutOfRangeException(nameof(BudgetMinutes), BudgetMinutes, "The budget is a finite number of minutes ≥ 0.");
+        Budget.ValidateMinutes(BudgetMinutes);
+        Budget.ValidateMaxEvaluations(MaxEvaluations);
         if (MaxCycles < 1) throw new ArgumentOutOfRangeException(nameof(MaxCycles), MaxCycles, "At least one cycle is required.");
-        foreach (var phase in new[] { Topology, Size })
-            if (!(phase.BudgetMinutes >= 0) || double.IsInfinity(phase.BudgetMinutes)) throw new ArgumentOutOfRangeException(nameof(phase.BudgetMinutes), phase.BudgetMinutes, "A phase budget is a finite number of minutes ≥ 0.");
+        foreach (var phase in new[] { Topology, Size }) Budget.ValidateMinutes(phase.BudgetMinutes);
     }
 
     internal EvolutionSettings Settings(CyclicPhase phase)
@@ -186,7 +189,8 @@ internal sealed class CyclicRun(IFactoredSearchSpace space, IArchitectureScorer 
         {
             var elapsed = boundary.Elapsed;
             double phaseUsed = Budget.UsedMinutes(options.Accounting, phase.HistoryCostSeconds, elapsed - TimeSpan.FromSeconds(state.PhaseStartElapsedSeconds));
-            if (TotalUsed(phase, elapsed) > options.BudgetMinutes || (phase.Step > 0 && phaseUsed > phaseOptions.BudgetMinutes)) break;
+            if (TotalUsed(phase, elapsed) > options.BudgetMinutes || (phase.Step > 0 && phaseUsed > phaseOptions.BudgetMinutes)
+                || Budget.EvaluationsSpent(options.MaxEvaluations, state.Visits.Count + phase.History.Count)) break;
             phase.RunStep(cancellationToken);
             boundary = (phase.TakeSnapshot(), Elapsed);
             if (phase.Step % run.CheckpointEverySteps == 0) Save(boundary.Elapsed, phase);
@@ -243,6 +247,7 @@ internal sealed class CyclicRun(IFactoredSearchSpace space, IArchitectureScorer 
             state.Phase = CyclicPhase.Topology;
         }
         if (state.StopReason is null && TotalUsed(null, Elapsed) > options.BudgetMinutes) state.StopReason = "budget";
+        if (state.StopReason is null && Budget.EvaluationsSpent(options.MaxEvaluations, state.Visits.Count)) state.StopReason = "max-evaluations";
     }
 
     private void Save(TimeSpan elapsed, Evolution? phase)
@@ -290,6 +295,7 @@ internal sealed class CyclicCheckpoint : ICheckpointDocument
         public CyclicPhaseOptions Topology { get; set; } = new();
         public CyclicPhaseOptions Size { get; set; } = new();
         public double BudgetMinutes { get; set; }
+        public int? MaxEvaluations { get; set; }
         public BudgetAccounting Accounting { get; set; }
         public ulong Seed { get; set; }
         public int MaxCycles { get; set; }
@@ -307,6 +313,7 @@ internal sealed class CyclicCheckpoint : ICheckpointDocument
         Topology = o.Topology,
         Size = o.Size,
         BudgetMinutes = o.BudgetMinutes,
+        MaxEvaluations = o.MaxEvaluations,
         Accounting = o.Accounting,
         Seed = o.Seed,
         MaxCycles = o.MaxCycles,

@@ -104,6 +104,7 @@ public class SearchCommandTests
     [InlineData(new[] { "search", "--method", "greedy", "--space", "nb201" }, "Unknown method 'greedy'")]
     [InlineData(new[] { "search", "--method", "freerea", "--space", "nb201", "--budget", "soon" }, "is not a duration")]
     [InlineData(new[] { "search", "--method", "freerea", "--space", "nb201", "--resume" }, "--resume needs --checkpoint")]
+    [InlineData(new[] { "search", "--method", "freerea", "--space", "nb201", "--max-evaluations", "0" }, "--max-evaluations must be between 1")]
     public void UsageErrorsSayWhy(string[] args, string expected)
     {
         var (code, _, err) = Run(args);
@@ -117,5 +118,53 @@ public class SearchCommandTests
         var (code, _, err) = Run("search", "--method", "freerea", "--space", "nb201", "--cached-proxies", Cached, "--proxy", "swap");
         Assert.Equal(1, code);
         Assert.Contains("'swap' is not cached", err);
+    }
+
+    [Fact]
+    public void AnEvaluationBudgetBoundsEachRunAndTheRecordCarriesItsCost()
+    {
+        var (code, text, err) = Run("search", "--method", "freerea", "--space", "nb201", "--runs", "2", "--seed", "3",
+            "--max-evaluations", "400", "--cached-proxies", Cached, "--benchmark", Benchmark);
+        Assert.True(code == 0, err);
+        foreach (var run in JsonDocument.Parse(text).RootElement.EnumerateArray())
+        {
+            // Without --max-evaluations FreeREA's 0.75 min of cached time stops near 210 architectures.
+            Assert.InRange(run.GetProperty("visited").GetInt32(), 400, 402);
+            Assert.Equal("max-evaluations", run.GetProperty("stop_reason").GetString());
+            Assert.True(run.GetProperty("cpu_s").GetDouble() >= 0);
+            Assert.True(run.GetProperty("elapsed_s").GetDouble() > 0);
+            Assert.True(run.TryGetProperty("test_accuracy", out _));
+        }
+        Assert.Contains("(index ", err);
+    }
+
+    [Fact]
+    public void ResumingSeveralRunsStartsThoseThatHaveNoCheckpointYet()
+    {
+        var dir = Directory.CreateTempSubdirectory("nasps-search-").FullName;
+        try
+        {
+            string[] common = ["search", "--method", "freerea", "--space", "nb201", "--seed", "4", "--runs", "2", "--max-evaluations", "250", "--cached-proxies", Cached];
+            var reference = Run(common);
+            Assert.True(reference.Code == 0, reference.Err);
+            // As if the job was stopped during its first run: only run-4.json exists.
+            var first = Run(["search", "--method", "freerea", "--space", "nb201", "--seed", "4", "--max-evaluations", "250", "--cached-proxies", Cached, "--checkpoint", dir]);
+            Assert.True(first.Code == 0, first.Err);
+            var resumed = Run([.. common, "--checkpoint", dir, "--resume"]);
+            Assert.True(resumed.Code == 0, resumed.Err);
+            Assert.Contains("(seed 5) has no checkpoint", resumed.Err);
+            var expected = JsonDocument.Parse(reference.Out).RootElement.EnumerateArray().Select(r => (r.GetProperty("arch").GetString(), r.GetProperty("visited").GetInt32()));
+            var actual = JsonDocument.Parse(resumed.Out).RootElement.EnumerateArray().Select(r => (r.GetProperty("arch").GetString(), r.GetProperty("visited").GetInt32()));
+            Assert.Equal(expected, actual);
+            Assert.True(File.Exists(Path.Combine(dir, "run-5.json")));
+            // A single run still refuses a missing checkpoint.
+            var missing = Run(["search", "--method", "freerea", "--space", "nb201", "--seed", "9", "--cached-proxies", Cached, "--checkpoint", dir, "--resume"]);
+            Assert.Equal(1, missing.Code);
+            Assert.Contains("no checkpoint to resume", missing.Err);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }
