@@ -84,7 +84,7 @@ public sealed class SearchCommand : ICliCommand
             results.Add((result, cpu));
         }
         if (args.Option("export") is string export) // every run's answer and history, as Export-SearchResult writes them
-            File.WriteAllText(export, NasPS.Reporting.SearchResultExport.Write(results,
+            File.WriteAllText(export, NasPS.Reporting.SearchResultExport.Write(results.Select(r => r.Result).ToList(),
                 export.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? NasPS.Reporting.SearchResultFormat.Csv : NasPS.Reporting.SearchResultFormat.Json));
         if (format == "json") WriteJson(results, output);
         else WriteTable(results, output);
