@@ -1,7 +1,11 @@
+using System.Text.Json;
 using NasPS.Compute;
 using NasPS.Networks;
 using NasPS.Networks.Layers;
+using NasPS.Networks.NasBench201;
 using NasPS.Spaces;
+using NasPS.Spaces.NasBench201;
+using Xunit;
 
 namespace NasPS.Tests.Proxies;
 
@@ -13,6 +17,26 @@ namespace NasPS.Tests.Proxies;
 internal static class ParityWeights
 {
     private const ulong Golden = 0x9E3779B97F4A7C15UL;
+
+    /// <summary>The case numbers of a parity fixture (its "cases" array), for a theory.</summary>
+    public static TheoryData<int> CaseNumbers(JsonElement fixture)
+    {
+        var data = new TheoryData<int>();
+        for (int i = 0; i < fixture.GetProperty("cases").GetArrayLength(); i++) data.Add(i);
+        return data;
+    }
+
+    /// <summary>Case <paramref name="caseNumber"/> of a parity fixture and the float32 NB201 network (10 classes) its
+    /// architecture and seed give, after checking the fixture's index against the official one.</summary>
+    public static (JsonElement Case, TinyNetwork<float> Network) LoadCase(JsonElement fixture, int caseNumber)
+    {
+        var c = fixture.GetProperty("cases")[caseNumber];
+        var genome = NasBench201Space.Instance.Parse(c.GetProperty("arch").GetString()!);
+        Assert.Equal(c.GetProperty("index").GetInt32(), NasBench201Space.Instance.IndexOf(genome));
+        var network = new TinyNetwork<float>(genome, 10, null);
+        Fill(network, c.GetProperty("arch_seed").GetUInt64());
+        return (c, network);
+    }
 
     public static void Fill(Module<float> network, ulong archSeed)
     {

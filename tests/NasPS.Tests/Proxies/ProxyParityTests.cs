@@ -24,20 +24,11 @@ public class ProxyParityTests
     private static readonly Lazy<JsonElement> Fixture = new(() =>
         JsonDocument.Parse(File.ReadAllText(SharedData.Fixture("proxies/proxy_parity.json"))).RootElement);
 
-    public static TheoryData<int> Cases()
-    {
-        var data = new TheoryData<int>();
-        for (int i = 0; i < Fixture.Value.GetProperty("cases").GetArrayLength(); i++) data.Add(i);
-        return data;
-    }
+    public static TheoryData<int> Cases() => ParityWeights.CaseNumbers(Fixture.Value);
 
     private static (JsonElement Case, TinyNetwork<float> Network) Load(int caseNumber)
     {
-        var c = Fixture.Value.GetProperty("cases")[caseNumber];
-        var genome = NasBench201Space.Instance.Parse(c.GetProperty("arch").GetString()!);
-        Assert.Equal(c.GetProperty("index").GetInt32(), NasBench201Space.Instance.IndexOf(genome));
-        var network = new TinyNetwork<float>(genome, 10, null);
-        ParityWeights.Fill(network, c.GetProperty("arch_seed").GetUInt64());
+        var (c, network) = ParityWeights.LoadCase(Fixture.Value, caseNumber);
         // The generators agree: per-tensor Σ|w| equals PyTorch's.
         var parameters = network.NamedParameters().ToDictionary(p => p.Name, p => p.Tensor);
         foreach (var check in c.GetProperty("weight_abs_sums").EnumerateObject())

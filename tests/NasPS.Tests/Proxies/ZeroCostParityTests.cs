@@ -18,22 +18,9 @@ public class ZeroCostParityTests
     private static readonly Lazy<JsonElement> Fixture = new(() =>
         JsonDocument.Parse(File.ReadAllText(SharedData.Fixture("proxies/zc_proxy_parity.json"))).RootElement);
 
-    public static TheoryData<int> Cases()
-    {
-        var data = new TheoryData<int>();
-        for (int i = 0; i < Fixture.Value.GetProperty("cases").GetArrayLength(); i++) data.Add(i);
-        return data;
-    }
+    public static TheoryData<int> Cases() => ParityWeights.CaseNumbers(Fixture.Value);
 
-    private static (JsonElement Case, TinyNetwork<float> Network) Load(int caseNumber)
-    {
-        var c = Fixture.Value.GetProperty("cases")[caseNumber];
-        var genome = NasBench201Space.Instance.Parse(c.GetProperty("arch").GetString()!);
-        Assert.Equal(c.GetProperty("index").GetInt32(), NasBench201Space.Instance.IndexOf(genome));
-        var network = new TinyNetwork<float>(genome, 10, null);
-        ParityWeights.Fill(network, c.GetProperty("arch_seed").GetUInt64());
-        return (c, network);
-    }
+    private static (JsonElement Case, TinyNetwork<float> Network) Load(int caseNumber) => ParityWeights.LoadCase(Fixture.Value, caseNumber);
 
     private static int Batch => Fixture.Value.GetProperty("batch").GetInt32();
 
