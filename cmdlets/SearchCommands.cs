@@ -3,6 +3,7 @@ using System.Management.Automation;
 using NasPS.Benchmarks;
 using NasPS.Data;
 using NasPS.Search;
+using NasPS.Search.Scoring;
 using NasPS.Spaces;
 
 namespace NasPS.Cmdlets;
@@ -68,6 +69,7 @@ public abstract class SearchCommandBase : PSCmdlet
         if (checkpoint is not null && !ShouldProcess(checkpoint, $"Run a {Method} search on {space.Name}, writing its checkpoint")) return;
 
         var clock = Stopwatch.StartNew();
+        var progress = new PipelineProgress(this, clock);
         var request = Complete(new SearchRequest
         {
             Method = Method,
@@ -82,7 +84,8 @@ public abstract class SearchCommandBase : PSCmdlet
             ThrottleLimit = ThrottleLimit,
             CheckpointPath = checkpoint,
             Resume = ResumeRequested,
-            Progress = new PipelineProgress(this, clock),
+            Progress = progress,
+            ScoringProgress = progress,
         });
         WriteVerbose($"{Method} on {space.Name} ({request.Dataset.ShortName()}), seed {Seed}, proxies {string.Join(", ", request.Proxies ?? SearchLauncher.DefaultProxies(Method))}" +
                      (checkpoint is null ? "" : $", checkpoint {checkpoint}"));
@@ -103,6 +106,7 @@ public abstract class SearchCommandBase : PSCmdlet
         }
         finally
         {
+            WriteProgress(new ProgressRecord(ScoringActivityId, "scoring", "Done") { ParentActivityId = GenerationActivityId, RecordType = ProgressRecordType.Completed });
             WriteProgress(new ProgressRecord(GenerationActivityId, "generation", "Done") { ParentActivityId = SearchActivityId, RecordType = ProgressRecordType.Completed });
             WriteProgress(new ProgressRecord(SearchActivityId, $"{Method} search", "Done") { RecordType = ProgressRecordType.Completed });
         }
@@ -110,13 +114,26 @@ public abstract class SearchCommandBase : PSCmdlet
 
     protected override void StopProcessing() => _stop.Cancel();
 
-    private const int SearchActivityId = 1, GenerationActivityId = 2;
+    private const int SearchActivityId = 1, GenerationActivityId = 2, ScoringActivityId = 3;
 
     /// <summary>Reports at most four times a second, and only from the pipeline thread (where the search loop runs).</summary>
-    private sealed class PipelineProgress(SearchCommandBase command, Stopwatch clock) : IProgress<SearchProgress>
+    private sealed class PipelineProgress(SearchCommandBase command, Stopwatch clock) : IProgress<SearchProgress>, IProgress<ScoringProgress>
     {
         private readonly int _pipelineThread = Environment.CurrentManagedThreadId;
-        private long _lastMs = -1000;
+        private long _lastMs = -1000, _lastScoringMs = -1000;
+
+        // The innermost bar: the architectures of the current batch scored so far (throttled on its own clock, so that
+        // a step's report never hides the scoring under it).
+        public void Report(ScoringProgress value)
+        {
+            if (Environment.CurrentManagedThreadId != _pipelineThread || clock.ElapsedMilliseconds - _lastScoringMs < 250) return;
+            _lastScoringMs = clock.ElapsedMilliseconds;
+            command.WriteProgress(new ProgressRecord(ScoringActivityId, "scoring", $"{value.Scored} of {value.Total} architectures")
+            {
+                ParentActivityId = GenerationActivityId,
+                PercentComplete = value.Total > 0 ? 100 * value.Scored / value.Total : -1,
+            });
+        }
 
         public void Report(SearchProgress value)
         {

@@ -52,6 +52,8 @@ public sealed record SearchRequest
     public string? CheckpointPath { get; init; }
     public bool Resume { get; init; }
     public IProgress<SearchProgress>? Progress { get; init; }
+    /// <summary>Reports how far live scoring is through each batch (the innermost progress bar); cached values are instant.</summary>
+    public IProgress<ScoringProgress>? ScoringProgress { get; init; }
 }
 
 /// <summary>Starts (or resumes) the search a <see cref="SearchRequest"/> describes: the one place that maps names,
@@ -151,6 +153,7 @@ public static class SearchLauncher
             if (cached.Count > 0) parts.Insert(0, new CachedMetricScorer(table, request.Space, request.Dataset, cached));
             return parts.Count == 1 ? parts[0] : new CombinedScorer([.. parts]);
         }
-        return ProxyScorer.Live(names.Select(ZeroCostProxies.Get).ToList(), request.Dataset, request.Input, request.ThrottleLimit);
+        var live = ProxyScorer.Live(names.Select(ZeroCostProxies.Get).ToList(), request.Dataset, request.Input, request.ThrottleLimit);
+        return request.ScoringProgress is null ? live : new ReportingScorer(live, Math.Max(1, request.ThrottleLimit), request.ScoringProgress);
     }
 }
