@@ -123,7 +123,8 @@ public static class SearchLauncher
                 RejectCheckpoint(request);
                 if (request.MaxEvaluations is not null)
                     throw new ArgumentException("The SED search scores the whole space analytically in about a second; it takes no evaluation budget (MaxEvaluations).");
-                return ExhaustiveSearch.Run(request.Space, Scorer(request, request.Proxies ?? DefaultProxies(request.Method)),
+                // Closed-form scores of the whole space in about a second: no scoring bar, which would only slow it.
+                return ExhaustiveSearch.Run(request.Space, Scorer(request with { ScoringProgress = null }, request.Proxies ?? DefaultProxies(request.Method)),
                     new ExhaustiveSearchOptions { Constraints = constraints, Seed = request.Seed }, run, cancellation);
             default:
                 throw new ArgumentOutOfRangeException(nameof(request), request.Method, "Unknown search method.");
