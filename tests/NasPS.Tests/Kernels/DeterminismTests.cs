@@ -5,7 +5,10 @@ using Xunit;
 namespace NasPS.Tests.Kernels;
 
 /// <summary>The determinism contract: bit-identical results on one thread and on two, on every route
-/// (parallel over images, parallel inside the GEMM for a single image, chunked batch reduction, depthwise).</summary>
+/// (parallel over images, parallel inside the GEMM for a single image, chunked batch reduction, depthwise).
+/// One test trims the process-wide buffer pools, so the class runs with no other test in parallel (a trim between
+/// another test's Return and Rent would break that test's reuse check).</summary>
+[Collection(nameof(Compute.PoolAccounting))]
 public class DeterminismTests
 {
     public static TheoryData<string, Conv2dShape> Shapes() => new()
