@@ -211,7 +211,14 @@ public sealed class InvokeFreeReaSearchCommand : CheckpointedSearchCommandBase
 [OutputType(typeof(SearchResult))]
 public sealed class InvokeSwapNasSearchCommand : CheckpointedSearchCommandBase
 {
+    /// <summary>The model size (trainable parameters) the regularised SWAP score favours (μ = TargetParameters / 1000).</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long? TargetParameters { get; set; }
+
     protected override SearchMethod Method => SearchMethod.SwapNas;
+
+    protected override SearchRequest Complete(SearchRequest request) => base.Complete(request) with { TargetParameters = TargetParameters };
 }
 
 /// <summary>The cyclic search: a topology phase and a size phase in turn until a cycle changes nothing.</summary>

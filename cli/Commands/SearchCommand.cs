@@ -16,7 +16,7 @@ public sealed class SearchCommand : ICliCommand
         "             [--budget 45s|0.75m] [--max-evaluations N] [--seed S] [--runs R] [--max-params N] [--max-flops N] [--proxy NAME[,…]] [--size-proxy NAME[,…]]\n" +
         "             [--samples N] [--cached-proxies CSV [--cached-times CSV]] [--benchmark CSV] [--data CIFAR.bin --batch N]\n" +
         "             [--threads N] [--checkpoint DIR [--resume]] [--format json|table] [--export FILE.json|FILE.csv]\n" +
-        "             [--resolution R --classes K (HybridEdge)]\n" +
+        "             [--resolution R --classes K (HybridEdge)] [--target-params N (SWAP-NAS's target size)]\n" +
         "  Runs use seeds S, S+1, …, S+R-1. With --cached-proxies, NASWOT and LogSynflow come from the table and the budget\n" +
         "  is charged their recorded times; otherwise proxies run live and the budget is wall-clock time.\n" +
         "  --max-evaluations N stops after N distinct architectures are scored (the same run on any machine); given alone,\n" +
@@ -26,7 +26,7 @@ public sealed class SearchCommand : ICliCommand
         "  --export FILE writes every run's answer and history (CSV for .csv, JSON otherwise), as Export-SearchResult does.";
     public IReadOnlyList<string> Options =>
         ["method", "space", "dataset", "budget", "max-evaluations", "seed", "runs", "max-params", "max-flops", "proxy", "size-proxy", "samples",
-         "cached-proxies", "cached-times", "benchmark", "data", "batch", "start", "count", "threads", "checkpoint", "format", "export", .. NaspsCli.SpaceSettingOptions];
+         "cached-proxies", "cached-times", "benchmark", "data", "batch", "start", "count", "threads", "checkpoint", "format", "export", "target-params", .. NaspsCli.SpaceSettingOptions];
     public IReadOnlySet<string> Switches => new HashSet<string> { "resume", "augment" };
 
     public int Run(Arguments args, TextWriter output, TextWriter error)
@@ -50,6 +50,9 @@ public sealed class SearchCommand : ICliCommand
             Dataset = dataset,
             BudgetMinutes = args.Option("budget") is string b ? ParseBudgetMinutes(b) : null,
             MaxEvaluations = MaxEvaluations(args),
+            TargetParameters = args.Long("target-params") is long target
+                ? (target >= 1 ? target : throw new UsageException("--target-params must be at least 1."))
+                : null,
             MaxParameters = args.Long("max-params"),
             MaxFlops = args.Long("max-flops"),
             Proxies = List(args.Option("proxy")),

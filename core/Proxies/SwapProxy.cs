@@ -52,7 +52,17 @@ public sealed class SwapProxy : NetworkProxy<float>
     public double Mu { get; }
     public double Sigma { get; }
 
-    public override string Name => Regularised ? "swap-reg" : "swap";
+    /// <summary>Regularised SWAP centred on <paramref name="parameters"/> trainable parameters (μ = parameters / 1000),
+    /// σ the default: SWAP-NAS's size control for a target model size.</summary>
+    public static SwapProxy ForTargetSize(long parameters) =>
+        parameters > 0 ? new(regularised: true, mu: parameters / 1000.0)
+            : throw new ArgumentOutOfRangeException(nameof(parameters), parameters, "A target size is a positive number of parameters.");
+
+    /// <summary>"swap", "swap-reg" (the default μ and σ), or "swap-reg-μk" / "swap-reg-μk-σ" for other settings, so
+    /// results and checkpoints name the regulariser they were ranked by.</summary>
+    public override string Name => !Regularised ? "swap"
+        : Mu == DefaultMu && Sigma == DefaultSigma ? "swap-reg"
+        : FormattableString.Invariant($"swap-reg-{Mu:0.###}k") + (Sigma == DefaultSigma ? "" : FormattableString.Invariant($"-{Sigma:0.###}"));
     public override string Version => "1";
     public override bool NeedsInput => true;
 

@@ -46,6 +46,9 @@ public sealed record SearchRequest
     public CachedProxyTable? CachedProxies { get; init; }
     public BenchmarkTable? Benchmark { get; init; }
     public ImageBatch? Input { get; init; }
+    /// <summary>SWAP-NAS: the model size (trainable parameters) the regularised SWAP score favours; null: SwapProxy's
+    /// default μ. Replaces the <c>swap-reg</c> proxy by <see cref="SwapProxy.ForTargetSize"/>.</summary>
+    public long? TargetParameters { get; init; }
     /// <summary>Random search: how many architectures to sample.</summary>
     public int Samples { get; init; } = 100;
     public int ThrottleLimit { get; init; } = 1;
@@ -137,6 +140,17 @@ public static class SearchLauncher
             throw new ArgumentException($"A {request.Method} search takes seconds and keeps no state between steps: it has no checkpoint to write or resume.");
     }
 
+    /// <summary>The proxies a live scorer of <paramref name="request"/> runs for <paramref name="names"/>: the registered
+    /// ones, with <c>swap-reg</c> centred on the request's <see cref="SearchRequest.TargetParameters"/> when it has one.</summary>
+    public static IReadOnlyList<IZeroCostProxy> LiveProxies(SearchRequest request, IReadOnlyList<string> names)
+    {
+        if (request.TargetParameters is not null && request.Method != SearchMethod.SwapNas)
+            throw new ArgumentException($"A target size (TargetParameters) steers SWAP-NAS's regularised SWAP score; the {request.Method} search does not use it.");
+        return names.Select(name => request.TargetParameters is long target && name.Trim().Equals("swap-reg", StringComparison.OrdinalIgnoreCase)
+            ? SwapProxy.ForTargetSize(target)
+            : ZeroCostProxies.Get(name)).ToList();
+    }
+
     /// <summary>Cached values where the request gives a table and the proxy is cached there; live proxies otherwise.</summary>
     private static IArchitectureScorer Scorer(SearchRequest request, IReadOnlyList<string> names)
     {
@@ -154,7 +168,7 @@ public static class SearchLauncher
             if (cached.Count > 0) parts.Insert(0, new CachedMetricScorer(table, request.Space, request.Dataset, cached));
             return parts.Count == 1 ? parts[0] : new CombinedScorer([.. parts]);
         }
-        var live = ProxyScorer.Live(names.Select(ZeroCostProxies.Get).ToList(), request.Dataset, request.Input, request.ThrottleLimit);
+        var live = ProxyScorer.Live(LiveProxies(request, names), request.Dataset, request.Input, request.ThrottleLimit);
         return request.ScoringProgress is null ? live : new ReportingScorer(live, Math.Max(1, request.ThrottleLimit), request.ScoringProgress);
     }
 }

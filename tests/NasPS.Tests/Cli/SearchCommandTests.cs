@@ -105,6 +105,7 @@ public class SearchCommandTests
     [InlineData(new[] { "search", "--method", "freerea", "--space", "nb201", "--budget", "soon" }, "is not a duration")]
     [InlineData(new[] { "search", "--method", "freerea", "--space", "nb201", "--resume" }, "--resume needs --checkpoint")]
     [InlineData(new[] { "search", "--method", "freerea", "--space", "nb201", "--max-evaluations", "0" }, "--max-evaluations must be between 1")]
+    [InlineData(new[] { "search", "--method", "swapnas", "--space", "nb201", "--target-params", "0" }, "--target-params must be at least 1")]
     public void UsageErrorsSayWhy(string[] args, string expected)
     {
         var (code, _, err) = Run(args);
