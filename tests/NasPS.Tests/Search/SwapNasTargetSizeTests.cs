@@ -37,4 +37,15 @@ public class SwapNasTargetSizeTests
         var e = Assert.Throws<ArgumentException>(() => SearchLauncher.LiveProxies(Request(SearchMethod.FreeRea, 250_000), ["naswot"]));
         Assert.Contains("TargetParameters", e.Message);
     }
+
+    [Fact]
+    public void SwapNasIsFreeReasEvolutionRankedByRegularisedSwap()
+    {
+        Assert.Equal(["swap-reg"], SearchLauncher.DefaultProxies(SearchMethod.SwapNas));
+        // The same evolution as FreeREA: with the same (here closed-form) ranking, the same seed visits the same architectures.
+        var swapNas = SearchLauncher.Run(Request(SearchMethod.SwapNas, null) with { Seed = 5, Proxies = ["params"], MaxEvaluations = 130 });
+        var freeRea = SearchLauncher.Run(Request(SearchMethod.FreeRea, null) with { Seed = 5, Proxies = ["params"], MaxEvaluations = 130 });
+        Assert.Equal(freeRea.History.Select(v => v.Architecture), swapNas.History.Select(v => v.Architecture));
+        Assert.Equal("max-evaluations", swapNas.StopReason);
+    }
 }
