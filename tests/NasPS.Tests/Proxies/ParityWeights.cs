@@ -38,6 +38,22 @@ internal static class ParityWeights
         return (c, network);
     }
 
+    /// <summary>Checks that every tensor named in a fixture case's "weight_abs_sums" has PyTorch's Σ|w| (so both sides
+    /// hold the same numbers under the same names); returns how many tensors were checked.</summary>
+    public static int AssertAbsSums(Module<float> network, JsonElement fixtureCase)
+    {
+        var parameters = network.NamedParameters().ToDictionary(p => p.Name, p => p.Tensor);
+        int checkedTensors = 0;
+        foreach (var check in fixtureCase.GetProperty("weight_abs_sums").EnumerateObject())
+        {
+            double sum = 0;
+            foreach (var v in parameters[check.Name].ReadOnlySpan) sum += Math.Abs((double)v);
+            Assert.Equal(check.Value.GetDouble(), sum, 1e-12 * check.Value.GetDouble());
+            checkedTensors++;
+        }
+        return checkedTensors;
+    }
+
     public static void Fill(Module<float> network, ulong archSeed)
     {
         foreach (var (name, module) in network.NamedModules())
