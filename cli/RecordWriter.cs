@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NasPS.IO;
 using NasPS.Spaces;
 
 namespace NasPS.Cli;
@@ -27,14 +28,6 @@ public static class RecordWriter
         [r.Index?.ToString(CultureInfo.InvariantCulture) ?? "", r.Architecture, r.Hash, r.Dataset,
          r.Parameters.ToString(CultureInfo.InvariantCulture), r.Flops.ToString(CultureInfo.InvariantCulture)];
 
-    public static string Number(double v) => v switch
-    {
-        double.PositiveInfinity => "inf",
-        double.NegativeInfinity => "-inf",
-        _ when double.IsNaN(v) => "nan",
-        _ => v.ToString("R", CultureInfo.InvariantCulture),
-    };
-
     private static void WriteCsv(IEnumerable<ArchitectureRecord> records, TextWriter output)
     {
         // Streams: the score columns are those of the first record (every record of one command has the same scores).
@@ -46,7 +39,7 @@ public static class RecordWriter
                 scoreNames = [.. r.Scores.Keys];
                 output.WriteLine(string.Join(',', FixedColumns.Concat(scoreNames).Select(Quote)));
             }
-            var cells = Fixed(r).Concat(scoreNames.Select(n => r.Scores.TryGetValue(n, out var v) ? Number(v) : ""));
+            var cells = Fixed(r).Concat(scoreNames.Select(n => r.Scores.TryGetValue(n, out var v) ? NumberText.Format(v) : ""));
             output.WriteLine(string.Join(',', cells.Select(Quote)));
         }
         if (scoreNames is null) output.WriteLine(string.Join(',', FixedColumns));
@@ -73,7 +66,7 @@ public static class RecordWriter
                 foreach (var (name, value) in r.Scores)
                 {
                     // JSON has no infinities: non-finite scores are written as strings, as the CSV writes them.
-                    if (double.IsFinite(value)) json.WriteNumber(name, value); else json.WriteString(name, Number(value));
+                    NumberText.WriteJson(json, name, value);
                 }
                 json.WriteEndObject();
             }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NasPS.Benchmarks;
+using NasPS.IO;
 
 namespace NasPS.Cli.Commands;
 
@@ -27,7 +28,7 @@ public sealed class BenchmarkCommand : ICliCommand
         {
             case "table":
                 output.WriteLine($"{"index",6} {"dataset",-10} {"test_acc",9}  arch");
-                foreach (var r in results) output.WriteLine($"{r.Index,6} {r.Dataset,-10} {RecordWriter.Number(Math.Round(r.TestAccuracy, 2)),9}  {r.Architecture}");
+                foreach (var r in results) output.WriteLine($"{r.Index,6} {r.Dataset,-10} {NumberText.Format(Math.Round(r.TestAccuracy, 2)),9}  {r.Architecture}");
                 break;
             case "csv":
                 string[]? columns = null;
@@ -38,8 +39,8 @@ public sealed class BenchmarkCommand : ICliCommand
                         columns = [.. r.Values.Keys];
                         output.WriteLine(string.Join(',', new[] { "index", "arch", "dataset", "test_accuracy" }.Concat(columns)));
                     }
-                    output.WriteLine(string.Join(',', new[] { r.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Architecture, r.Dataset, RecordWriter.Number(r.TestAccuracy) }
-                        .Concat(columns.Select(c => RecordWriter.Number(r.Values[c])))));
+                    output.WriteLine(string.Join(',', new[] { r.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Architecture, r.Dataset, NumberText.Format(r.TestAccuracy) }
+                        .Concat(columns.Select(c => NumberText.Format(r.Values[c])))));
                 }
                 break;
             default:
@@ -54,8 +55,8 @@ public sealed class BenchmarkCommand : ICliCommand
                             json.WriteNumber("index", r.Index);
                             json.WriteString("arch", r.Architecture);
                             json.WriteString("dataset", r.Dataset);
-                            Number(json, "test_accuracy", r.TestAccuracy);
-                            foreach (var (name, value) in r.Values) Number(json, name, value);
+                            NumberText.WriteJson(json, "test_accuracy", r.TestAccuracy);
+                            foreach (var (name, value) in r.Values) NumberText.WriteJson(json, name, value);
                             json.WriteEndObject();
                         }
                         json.WriteEndArray();
@@ -67,8 +68,4 @@ public sealed class BenchmarkCommand : ICliCommand
         return 0;
     }
 
-    private static void Number(Utf8JsonWriter json, string name, double value)
-    {
-        if (double.IsFinite(value)) json.WriteNumber(name, value); else json.WriteString(name, RecordWriter.Number(value));
-    }
 }

@@ -96,7 +96,7 @@ public sealed class CorrelateCommand : ICliCommand
         {
             case "csv":
                 output.WriteLine("proxy,target,count,spearman,kendall_tau_b,top_k,top_k_overlap");
-                foreach (var r in rows) output.WriteLine($"{r.Proxy},{r.Target},{r.Count},{RecordWriter.Number(r.Spearman)},{RecordWriter.Number(r.KendallTauB)},{r.TopK},{RecordWriter.Number(r.TopKOverlap)}");
+                foreach (var r in rows) output.WriteLine($"{r.Proxy},{r.Target},{r.Count},{NumberText.Format(r.Spearman)},{NumberText.Format(r.KendallTauB)},{r.TopK},{NumberText.Format(r.TopKOverlap)}");
                 break;
             case "json":
                 output.WriteLine(JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));

@@ -1,4 +1,5 @@
 using NasPS.Analysis;
+using NasPS.IO;
 
 namespace NasPS.Cli.Commands;
 
@@ -25,7 +26,7 @@ public sealed class ParetoCommand : ICliCommand
         bool addAccuracy = points.Accuracy is not null && !table.HasColumn(PointTable.AccuracyColumn);
         output.WriteLine(string.Join(',', table.Header.Select(Quote)) + (addAccuracy ? "," + PointTable.AccuracyColumn : ""));
         foreach (int r in selection.Front)
-            output.WriteLine(string.Join(',', table.Rows[r].Select(Quote)) + (addAccuracy ? "," + RecordWriter.Number(points.Accuracy![r]) : ""));
+            output.WriteLine(string.Join(',', table.Rows[r].Select(Quote)) + (addAccuracy ? "," + NumberText.Format(points.Accuracy![r]) : ""));
         return 0;
     }
 

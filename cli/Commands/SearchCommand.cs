@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using NasPS.Benchmarks;
+using NasPS.IO;
 using NasPS.Search;
 using NasPS.Spaces;
 
@@ -164,7 +165,7 @@ public sealed class SearchCommand : ICliCommand
                 json.WriteNumber("flops", r.Best.Flops);
                 json.WriteStartObject("scores");
                 foreach (var (name, value) in r.Best.Scores)
-                    if (double.IsFinite(value)) json.WriteNumber(name, value); else json.WriteString(name, RecordWriter.Number(value));
+                    NumberText.WriteJson(json, name, value);
                 json.WriteEndObject();
                 if (r.Best.TestAccuracy is double acc) json.WriteNumber("test_accuracy", acc);
                 json.WriteNumber("visited", r.History.Count);

@@ -37,14 +37,6 @@ public static class SearchResultExport
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Formats: Json, Csv."),
     };
 
-    /// <summary>"inf", "-inf", "nan" or the shortest round-trip form.</summary>
-    public static string Number(double v) => v switch
-    {
-        double.PositiveInfinity => "inf",
-        double.NegativeInfinity => "-inf",
-        _ when double.IsNaN(v) => "nan",
-        _ => v.ToString("R", CultureInfo.InvariantCulture),
-    };
 
     private static string Json(SearchResult r)
     {
@@ -85,7 +77,7 @@ public static class SearchResultExport
         json.WriteNumber("flops", r.Flops);
         json.WriteStartObject("scores");
         foreach (var (name, value) in r.Scores)
-            if (double.IsFinite(value)) json.WriteNumber(name, value); else json.WriteString(name, Number(value));
+            NumberText.WriteJson(json, name, value);
         json.WriteEndObject();
         json.WriteNumber("cost_s", r.CostSeconds);
         if (r.TestAccuracy is double acc) json.WriteNumber("test_accuracy", acc); else json.WriteNull("test_accuracy");
@@ -108,8 +100,8 @@ public static class SearchResultExport
                 h.Order.ToString(CultureInfo.InvariantCulture), h.Generation.ToString(CultureInfo.InvariantCulture), h.Phase ?? "",
                 h.Index?.ToString(CultureInfo.InvariantCulture) ?? "", h.Architecture, h.Hash,
                 h.Parameters.ToString(CultureInfo.InvariantCulture), h.Flops.ToString(CultureInfo.InvariantCulture),
-                Number(h.CostSeconds), h.TestAccuracy is double a ? Number(a) : "", h.Order == r.Best.Order ? "true" : "false",
-                .. scoreNames.Select(n => h.Scores.TryGetValue(n, out var v) ? Number(v) : ""),
+                NumberText.Format(h.CostSeconds), h.TestAccuracy is double a ? NumberText.Format(a) : "", h.Order == r.Best.Order ? "true" : "false",
+                .. scoreNames.Select(n => h.Scores.TryGetValue(n, out var v) ? NumberText.Format(v) : ""),
             ];
             sb.Append(string.Join(',', cells.Select(Quote))).Append('\n');
         }
