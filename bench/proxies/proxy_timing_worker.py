@@ -41,7 +41,7 @@ def init(net, normal):
 
 
 def logsynflow(arch, _):
-    net = TinyNetwork(ops_of(arch))
+    net = TinyNetwork(ops_of(arch), 10)
     for m in net.modules():
         if isinstance(m, nn.BatchNorm2d):
             m.forward = lambda x: x
@@ -63,7 +63,7 @@ def logsynflow(arch, _):
 
 
 def naswot(arch, images):
-    net = TinyNetwork(ops_of(arch)).train()
+    net = TinyNetwork(ops_of(arch), 10).train()
     codes = []
     for m in net.modules():
         if isinstance(m, nn.ReLU):
@@ -81,7 +81,7 @@ def naswot(arch, images):
 
 
 def swap(arch, images):
-    net = TinyNetwork(ops_of(arch)).train()
+    net = TinyNetwork(ops_of(arch), 10).train()
     x = images[:16]
     outputs = []
     for m in net.modules():
