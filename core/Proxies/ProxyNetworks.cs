@@ -114,6 +114,23 @@ public static class ProxyNetworks
     public static bool IsHookedActivation<T>(Module<T> module) where T : unmanaged, IFloatingPointIeee754<T> =>
         module is ReLU<T> or Hardswish<T> or GELU<T>;
 
+    /// <summary>
+    /// The hooked activations (<see cref="IsHookedActivation{T}"/>) that carry features, by name in module order: all of
+    /// them except those inside a squeeze-excite gate. A gate's ReLU acts on a globally pooled vector and only computes
+    /// channel weights; each one is almost constant across a batch per unit, so it adds ~0.5 nats of unit information,
+    /// as much as ten feature layers (docs/entropic-score.md, "Gates are not features").
+    /// </summary>
+    public static IEnumerable<(string Name, Module<T> Module)> FeatureActivations<T>(Module<T> network) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var gates = new List<string>();
+        foreach (var (name, module) in network.NamedModules())
+        {
+            if (module is SqueezeExcite<T>) gates.Add(name + ".");
+            else if (IsHookedActivation(module) && !gates.Any(name.StartsWith)) yield return (name, module);
+        }
+    }
+
     /// <param name="resolution">The side the images must have; null: the context dataset's.</param>
     public static ImageBatch RequireInput(string proxy, ProxyContext context, int count, int? resolution = null)
     {

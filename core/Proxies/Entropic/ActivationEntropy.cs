@@ -53,7 +53,8 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
     private readonly List<Accumulator> _accumulators = [];
     private readonly bool _moments;
 
-    /// <summary>Hooks every ReLU module of <paramref name="network"/> (and HybridEdge's hardswish and GELU, <see cref="ProxyNetworks.IsHookedActivation"/>), in module order.</summary>
+    /// <summary>Hooks every feature activation of <paramref name="network"/> — its ReLU modules, and HybridEdge's hardswish and
+    /// GELU, outside squeeze-excite gates (<see cref="ProxyNetworks.FeatureActivations"/>) — in module order.</summary>
     /// <param name="moments">Also accumulate sums and sums of squares (the Gaussian statistics). Without them only on-counts
     /// are kept — all the Bernoulli estimator needs, at a fraction of the cost — and the Gaussian fields of
     /// <see cref="LayerEntropy"/> are NaN.</param>
@@ -61,10 +62,9 @@ public sealed class ActivationEntropyRecorder<T> : IDisposable where T : unmanag
     {
         ArgumentNullException.ThrowIfNull(network);
         _moments = moments;
-        foreach (var (name, module) in network.NamedModules())
+        foreach (var module in network.Modules()) AllTraining &= module.IsTraining;
+        foreach (var (name, module) in ProxyNetworks.FeatureActivations(network))
         {
-            AllTraining &= module.IsTraining;
-            if (!ProxyNetworks.IsHookedActivation(module)) continue;
             var accumulator = new Accumulator(name);
             _accumulators.Add(accumulator);
             _hooks.Add(module.RegisterForwardHook((_, _, output) => Accumulate(accumulator, output, moments)));

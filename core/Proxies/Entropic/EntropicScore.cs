@@ -94,8 +94,10 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
 
     public string Name => ProxyName;
     /// <summary>1.1: initialisation through <see cref="ProxyNetworks.Initialize{T}"/> (same distributions as 1.0, another
-    /// random stream, so per-seed values differ from 1.0's).</summary>
-    public string Version => "1.1";
+    /// random stream, so per-seed values differ from 1.0's). 1.2: squeeze-excite gates are not hooked
+    /// (<see cref="ProxyNetworks.FeatureActivations{T}"/>); HybridEdge values with SE blocks change, NB201/NATS/NB101
+    /// values are identical to 1.1's.</summary>
+    public string Version => "1.2";
 
     /// <summary>FreeREA's initialisation: conv weights N(0, 2/fan_out), BN γ = 1, β = 0 (the linear head follows the last
     /// hooked ReLU and cannot change the score).</summary>

@@ -201,7 +201,7 @@ public class EntropicScoreTests
         double expected = EntropicScore.Aggregate(EntropicScore.Measure(network, Batches.Gaussian(16, 3, 8, 8, 5), 1e-5), proxy.Options);
         var result = proxy.Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Seed = 5 });
         Assert.Equal(expected, result.Value);
-        Assert.Equal("1.1", result.Version);
+        Assert.Equal("1.2", result.Version);
         Assert.Contains(ProxyNetworks.Describe(WeightInit.KaimingNormalFanOut), result.Protocol);
     }
 
