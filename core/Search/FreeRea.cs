@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
 using NasPS.Benchmarks;
 using NasPS.Randomness;
 using NasPS.Search.Scoring;
@@ -161,6 +162,9 @@ internal sealed class FreeReaCheckpoint : ICheckpointDocument
     public sealed class ConfigSection
     {
         public string Space { get; set; } = "";
+        /// <summary><see cref="ISearchSpace.Settings"/>; absent for spaces without settings (older checkpoints stay valid).</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? SpaceSettings { get; set; }
         public string Dataset { get; set; } = "";
         public long? MaxParameters { get; set; }
         public long? MaxFlops { get; set; }
@@ -178,6 +182,7 @@ internal sealed class FreeReaCheckpoint : ICheckpointDocument
     public static ConfigSection ConfigOf(ISearchSpace space, IArchitectureScorer scorer, FreeReaOptions o) => new()
     {
         Space = space.Name,
+        SpaceSettings = space.Settings,
         Dataset = o.Constraints.Dataset.ShortName(),
         MaxParameters = o.Constraints.MaxParameters,
         MaxFlops = o.Constraints.MaxFlops,

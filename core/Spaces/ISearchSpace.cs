@@ -14,6 +14,10 @@ public interface ISearchSpace
     /// <summary>One line for listings.</summary>
     string Description { get; }
 
+    /// <summary>The settings that change this space's networks beyond its name (HybridEdge: resolution and classes), as
+    /// text; null when there are none. Checkpoints record it, so a resume under other settings is refused.</summary>
+    string? Settings => null;
+
     /// <summary>Number of architectures when the space is finite and enumerable, else null.</summary>
     long? Count { get; }
 

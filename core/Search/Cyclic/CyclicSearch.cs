@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
 using NasPS.Randomness;
 using NasPS.Search.Scoring;
 using NasPS.Spaces;
@@ -287,6 +288,9 @@ internal sealed class CyclicCheckpoint : ICheckpointDocument
     public sealed class ConfigSection
     {
         public string Space { get; set; } = "";
+        /// <summary><see cref="ISearchSpace.Settings"/>; absent for spaces without settings (older checkpoints stay valid).</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? SpaceSettings { get; set; }
         public string Dataset { get; set; } = "";
         public long? MaxParameters { get; set; }
         public long? MaxFlops { get; set; }
@@ -305,6 +309,7 @@ internal sealed class CyclicCheckpoint : ICheckpointDocument
     public static ConfigSection ConfigOf(IFactoredSearchSpace space, IArchitectureScorer topologyScorer, IArchitectureScorer sizeScorer, CyclicSearchOptions o) => new()
     {
         Space = space.Space.Name,
+        SpaceSettings = space.Space.Settings,
         Dataset = o.Constraints.Dataset.ShortName(),
         MaxParameters = o.Constraints.MaxParameters,
         MaxFlops = o.Constraints.MaxFlops,

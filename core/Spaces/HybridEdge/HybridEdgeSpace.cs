@@ -39,6 +39,7 @@ public sealed class HybridEdgeSpace : ISearchSpace
 
     public int Resolution { get; }
     public int Classes { get; }
+    public string? Settings => FormattableString.Invariant($"resolution {Resolution}, classes {Classes}");
 
     public string Name => SpaceName;
     public string Description =>

@@ -82,6 +82,27 @@ public class HybridEdgeSearchTests
     }
 
     [Fact]
+    public void Resume_RefusesAnotherResolutionOrClassCount_NamingTheField()
+    {
+        var options = Options(5);
+        string path = TempPath("hybrid-settings");
+        using var source = new CancellationTokenSource();
+        var run = new SearchRunOptions { CheckpointPath = path, CheckpointEverySteps = 1 };
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            CyclicSearch.Run(Factored, new CountingScorer(Topology(), source, 3), Size(), options, run, source.Token));
+        Assert.Contains("resolution 224, classes 1000", File.ReadAllText(path));
+        foreach (var other in new[] { HybridEdgeSpace.With(112, 1000), HybridEdgeSpace.With(224, 100) })
+        {
+            var error = Assert.Throws<InvalidOperationException>(() =>
+                CyclicSearch.Resume(path, new HybridEdgeFactoredSpace(other), Topology(), Size(), options, run));
+            Assert.Contains("spaceSettings", error.Message);
+            Assert.Contains(other.Settings!, error.Message);
+        }
+        CyclicSearch.Resume(path, Factored, Topology(), Size(), options, run); // the same settings resume
+        File.Delete(path);
+    }
+
+    [Fact]
     public void Launcher_RunsTheCyclicSearchOnHybridEdge()
     {
         // Live proxies but data-free and run-free (SED both phases) keep this fast; the launcher picks the factored space.
