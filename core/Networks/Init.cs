@@ -28,7 +28,14 @@ public static class Init
     public static void Normal<T>(Tensor<T> t, double mean, double std, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = t.Span;
-        for (int i = 0; i < s.Length; i++) s[i] = T.CreateTruncating(mean + std * rng.NextGaussian());
+        Span<double> z = stackalloc double[256];
+        for (int start = 0; start < s.Length; start += z.Length)
+        {
+            var block = z[..Math.Min(z.Length, s.Length - start)];
+            rng.FillGaussian(block);
+            var target = s.Slice(start, block.Length);
+            for (int i = 0; i < block.Length; i++) target[i] = T.CreateTruncating(mean + std * block[i]);
+        }
     }
 
     public static void Constant<T>(Tensor<T> t, double value) where T : unmanaged, IFloatingPointIeee754<T> =>

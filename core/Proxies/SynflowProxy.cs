@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using NasPS.Compute;
 using NasPS.Networks;
 using NasPS.Spaces;
@@ -38,20 +39,21 @@ public static class SynflowScore
     /// mode are restored afterwards. float64 is required: Synflow reaches 10⁶⁷ on NAS-Bench-201. All three variants come
     /// from the same gradient, so they are computed together.
     /// </summary>
-    public static SynflowTerms Compute(Module<double> network, int resolution)
+    public static SynflowTerms Compute(Module<double> network, int resolution) => Compute(network, resolution, restore: true);
+
+    /// <param name="restore">Whether to put the network's values and BN mode back afterwards. A caller that initialises
+    /// the network again (or drops it) passes false and saves a copy of every parameter and buffer.</param>
+    public static SynflowTerms Compute(Module<double> network, int resolution, bool restore)
     {
         ArgumentNullException.ThrowIfNull(network);
         var state = network.NamedParameters().Concat(network.NamedBuffers()).Select(p => p.Tensor).ToList();
-        var saved = state.Select(t => t.ToArray()).ToList();
-        var bypassed = network.Modules().OfType<Networks.Layers.BatchNorm2d<double>>().Select(bn => bn.Bypassed).ToList();
+        var saved = restore ? state.Select(t => t.ToArray()).ToList() : null;
+        var bns = network.Modules().OfType<Networks.Layers.BatchNorm2d<double>>().ToList();
+        var bypassed = bns.Select(bn => bn.Bypassed).ToList();
         try
         {
             network.SetBatchNormBypass(true);
-            foreach (var t in state)
-            {
-                var s = t.Span;
-                for (int i = 0; i < s.Length; i++) s[i] = Math.Abs(s[i]);
-            }
+            foreach (var t in state) TensorPrimitives.Abs(t.Span, t.Span);
             network.ZeroGrad();
             using var scope = Tensors.NewScope();
             var logits = network.Forward(Tensors.Ones<double>(1, 3, resolution, resolution));
@@ -60,18 +62,7 @@ public static class SynflowScore
             foreach (var w in ProxyNetworks.ConvAndLinearWeights(network))
             {
                 if (w.Grad is null) continue;
-                var ws = w.ReadOnlySpan;
-                var gs = w.Grad.ReadOnlySpan;
-                double layerLog1p = 0, layerLogEpsilon = 0, layerPlain = 0;
-                for (int i = 0; i < ws.Length; i++)
-                {
-                    // |g|: on NB201-style networks (|weights|, ones input, ReLU, pooling) every gradient is ≥ 0 and this
-                    // changes nothing; a LayerNorm or softmax (HybridEdge) can make one negative, and ln(1 + g) NaN.
-                    double g = Math.Abs(gs[i]);
-                    layerLog1p += Math.Abs(ws[i] * double.LogP1(g));
-                    layerLogEpsilon += Math.Abs(ws[i] * Math.Log(g + CachedEpsilon));
-                    layerPlain += Math.Abs(ws[i] * gs[i]);
-                }
+                var (layerLog1p, layerLogEpsilon, layerPlain) = LayerTerms(w.ReadOnlySpan, w.Grad.ReadOnlySpan);
                 log1p += layerLog1p;
                 logEpsilon += layerLogEpsilon;
                 plain += layerPlain;
@@ -80,11 +71,41 @@ public static class SynflowScore
         }
         finally
         {
-            for (int i = 0; i < state.Count; i++) saved[i].CopyTo(state[i].Span);
-            var bns = network.Modules().OfType<Networks.Layers.BatchNorm2d<double>>().ToList();
-            for (int i = 0; i < bns.Count; i++) bns[i].Bypassed = bypassed[i];
+            if (saved is not null)
+            {
+                for (int i = 0; i < state.Count; i++) saved[i].CopyTo(state[i].Span);
+                for (int i = 0; i < bns.Count; i++) bns[i].Bypassed = bypassed[i];
+            }
             network.ZeroGrad();
         }
+    }
+
+    // Σ|w·ln(1+|g|)|, Σ|w·ln(|g|+ε)| and Σ|w·g| of one layer, vectorised in blocks. |g|: on NB201-style networks
+    // (|weights|, ones input, ReLU, pooling) every gradient is ≥ 0 and this changes nothing; a LayerNorm or softmax
+    // (HybridEdge) can make one negative, and ln(1 + g) NaN.
+    private static (double Log1p, double LogEpsilon, double Plain) LayerTerms(ReadOnlySpan<double> weights, ReadOnlySpan<double> gradients)
+    {
+        const int block = 512;
+        Span<double> magnitude = stackalloc double[block], term = stackalloc double[block];
+        double log1p = 0, logEpsilon = 0, plain = 0;
+        for (int start = 0; start < weights.Length; start += block)
+        {
+            int n = Math.Min(block, weights.Length - start);
+            var w = weights.Slice(start, n);
+            var g = magnitude[..n];
+            var t = term[..n];
+            TensorPrimitives.Abs(gradients.Slice(start, n), g);
+            TensorPrimitives.Multiply(w, g, t);
+            plain += TensorPrimitives.SumOfMagnitudes<double>(t);
+            TensorPrimitives.LogP1(g, t);
+            TensorPrimitives.Multiply(w, t, t);
+            log1p += TensorPrimitives.SumOfMagnitudes<double>(t);
+            TensorPrimitives.Add(g, CachedEpsilon, t);
+            TensorPrimitives.Log(t, t);
+            TensorPrimitives.Multiply(w, t, t);
+            logEpsilon += TensorPrimitives.SumOfMagnitudes<double>(t);
+        }
+        return (log1p, logEpsilon, plain);
     }
 }
 
@@ -110,12 +131,13 @@ public sealed class SynflowProxy(SynflowVariant variant, WeightInit init = Weigh
     {
         RequireSupported(genome);
         ArgumentNullException.ThrowIfNull(context);
-        var terms = EvaluateRepeats(genome, context, (network, c) => SynflowScore.Compute(network, ProxyNetworks.Resolution(network, c.Dataset)));
+        var terms = EvaluateRepeats(genome, context, (network, c) => SynflowScore.Compute(network, ProxyNetworks.Resolution(network, c.Dataset), restore: false));
         return new SynflowTerms(terms.Average(t => t.LogSynflow), terms.Average(t => t.LogSynflowEpsilon), terms.Average(t => t.Synflow));
     }
 
+    // Each repeat initialises (or loads) the network again, so the evaluation need not restore it.
     protected override double Evaluate(Module<double> network, ProxyContext context) =>
-        SynflowScore.Compute(network, ProxyNetworks.Resolution(network, context.Dataset)).Of(Variant);
+        SynflowScore.Compute(network, ProxyNetworks.Resolution(network, context.Dataset), restore: false).Of(Variant);
 
     protected override string DescribeProtocol(ProxyContext context, Genome genome)
     {

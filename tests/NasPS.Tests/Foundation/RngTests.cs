@@ -71,6 +71,23 @@ public class RngTests
         for (int i = 0; i < 10_000; i++) Assert.InRange(rng.NextDouble(), 0.0, 0.9999999999999999);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(255)]
+    [InlineData(257)]
+    [InlineData(10_000)]
+    public void FillGaussian_DrawsWhatNextGaussianDraws_AndLeavesTheSameState(int count)
+    {
+        var scalar = new Rng(11);
+        var bulk = new Rng(11);
+        var expected = Enumerable.Range(0, count).Select(_ => scalar.NextGaussian()).ToArray();
+        var actual = new double[count];
+        bulk.FillGaussian(actual);
+        for (int i = 0; i < count; i++)
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-14 * Math.Max(1, Math.Abs(expected[i])), $"value {i}: {actual[i]:R} vs {expected[i]:R}");
+        Assert.Equal(scalar.NextUInt64(), bulk.NextUInt64());
+    }
+
     [Fact]
     public void AnInvalidStateIsRefused()
     {
