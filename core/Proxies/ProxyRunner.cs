@@ -50,8 +50,14 @@ public sealed class ProxyRunner(IReadOnlyList<IZeroCostProxy> proxies, ProxyCont
             for (int i = 0; i < window.Count; i++) scored[i] = ScoreOne(window[i]);
             return scored;
         }
+        // Each architecture gets its share of the cores for its kernels (results never depend on the degree).
+        int share = Math.Max(1, Compute.Kernels.Parallelism.Degree / Math.Min(ThrottleLimit, window.Count));
         Parallel.For(0, window.Count, new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = context.Cancellation },
-            i => scored[i] = ScoreOne(window[i]));
+            i =>
+            {
+                using var limit = Compute.Kernels.Parallelism.Limit(share);
+                scored[i] = ScoreOne(window[i]);
+            });
         return scored;
     }
 }

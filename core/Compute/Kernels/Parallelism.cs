@@ -6,10 +6,31 @@ public static class Parallelism
 {
     private static int _degree = Environment.ProcessorCount;
 
+    [ThreadStatic] private static int _threadLimit;
+
+    /// <summary>The process-wide degree, capped on this thread by <see cref="Limit"/>.</summary>
     public static int Degree
     {
-        get => _degree;
+        get => _threadLimit > 0 ? Math.Min(_degree, _threadLimit) : _degree;
         set => _degree = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least one thread.");
+    }
+
+    /// <summary>
+    /// Caps the degree of kernels called from this thread until disposed. Callers that already run several independent
+    /// jobs at once (architectures scored side by side) give each job its share of the cores: small kernels — batch-1
+    /// float64 Synflow above all — lose more to fork/join than they gain from a second thread.
+    /// </summary>
+    public static IDisposable Limit(int degree)
+    {
+        if (degree < 1) throw new ArgumentOutOfRangeException(nameof(degree), degree, "At least one thread.");
+        var restore = new LimitScope(_threadLimit);
+        _threadLimit = degree;
+        return restore;
+    }
+
+    private sealed class LimitScope(int previous) : IDisposable
+    {
+        public void Dispose() => _threadLimit = previous;
     }
 
     /// <summary>Runs body(0..count-1), on up to <see cref="Degree"/> threads; each index is one independent piece of output.</summary>

@@ -42,7 +42,13 @@ public sealed class MeasuredScorer : IArchitectureScorer
             var options = new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism, CancellationToken = cancellationToken };
             try
             {
-                Parallel.For(0, genomes.Count, options, i => result[i] = EvaluateOne(root, genomes[i], cancellationToken));
+                // Each architecture gets its share of the cores for its kernels (results never depend on the degree).
+                int share = Math.Max(1, Compute.Kernels.Parallelism.Degree / Math.Min(_maxDegreeOfParallelism, genomes.Count));
+                Parallel.For(0, genomes.Count, options, i =>
+                {
+                    using var limit = Compute.Kernels.Parallelism.Limit(share);
+                    result[i] = EvaluateOne(root, genomes[i], cancellationToken);
+                });
             }
             catch (AggregateException ex) when (cancellationToken.IsCancellationRequested && ex.Flatten().InnerExceptions.All(e => e is OperationCanceledException))
             {

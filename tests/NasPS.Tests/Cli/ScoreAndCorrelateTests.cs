@@ -120,6 +120,18 @@ public class ProxyRunnerTests
     }
 
     [Fact]
+    public void RealProxies_ScoreIdentically_SideBySideWithAShareOfTheCores()
+    {
+        // Side by side, each architecture's kernels run with Parallelism.Limit(its share): values must not move a bit.
+        var genomes = ArchitectureQuery.Random(SearchSpaces.Get("nb201"), 6, 11).ToList();
+        var context = new ProxyContext { Dataset = Dataset.Cifar10, Seed = 2 };
+        IZeroCostProxy[] proxies = [ZeroCostProxies.Get("logsynflow"), ZeroCostProxies.Get("entropic")];
+        var one = new ProxyRunner(proxies, context).Run(genomes).SelectMany(s => s.Results.Select(r => r.Value)).ToList();
+        var two = new ProxyRunner(proxies, context) { ThrottleLimit = 2 }.Run(genomes).SelectMany(s => s.Results.Select(r => r.Value)).ToList();
+        Assert.Equal(one, two);
+    }
+
+    [Fact]
     public void AnUnsupportedArchitectureIsReportedNotThrown()
     {
         var nats = SearchSpaces.Get("NatsSize");
