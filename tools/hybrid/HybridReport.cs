@@ -32,6 +32,12 @@ if (mode == "timing")
     }
     string[] proxies = ["entropic", "logsynflow", "naswot", "swap", "sed"];
     var context = Context(64);
+    // Warm-up (JIT) on the first genome at 32×32, untimed: the first call of a proxy otherwise pays for compilation.
+    var warm = genomes[0].WithSetting(32, 1000);
+    var warmContext = new ProxyContext { Dataset = Dataset.Cifar10, Seed = 1, Input = Batches.Gaussian(64, 3, 32, 32, 7) };
+    foreach (var name in proxies) ZeroCostProxies.Get(name).Score(warm, warmContext);
+    var process = Process.GetCurrentProcess();
+    Console.WriteLine($"# wall s / process CPU s per proxy; load {File.ReadAllText("/proc/loadavg").Trim()}");
     foreach (var g in genomes)
     {
         var (p, m) = HybridEdgeCost.Of(g);
@@ -39,12 +45,16 @@ if (mode == "timing")
         foreach (var name in proxies)
         {
             var proxy = ZeroCostProxies.Get(name);
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             var r = proxy.Score(g, context);
-            Console.Write($" | {name} {r.Value:G6} {sw.Elapsed.TotalSeconds:F2}s");
+            process.Refresh();
+            Console.Write($" | {name} {r.Value:G6} {sw.Elapsed.TotalSeconds:F2}s/{(process.TotalProcessorTime - cpu).TotalSeconds:F2}s");
         }
         Console.WriteLine();
     }
+    Console.WriteLine($"# load {File.ReadAllText("/proc/loadavg").Trim()}");
     return;
 }
 
