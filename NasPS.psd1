@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Add-BenchmarkResult'
         'Export-NasPlot'
+        'Export-Network'
         'Export-SearchResult'
         'Get-Architecture'
         'Get-BenchmarkResult'

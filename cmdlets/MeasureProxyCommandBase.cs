@@ -63,11 +63,10 @@ public abstract class MeasureProxyCommandBase : PSCmdlet
     {
         var item = InputObject!;
         if (PipelineObjects.ArchitectureOrError(this, item) is not string text) return;
-        string? spaceName = PipelineObjects.Text(item, "Space");
         Genome genome;
         try
         {
-            genome = spaceName is null ? SearchSpaces.ParseAny(text).Genome : SearchSpaces.Get(spaceName).Parse(text);
+            genome = PipelineObjects.GenomeOf(item, text);
         }
         catch (Exception e) when (e is ArchitectureFormatException or ArgumentException)
         {

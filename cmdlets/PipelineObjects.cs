@@ -9,8 +9,28 @@ internal static class PipelineObjects
 {
     public static string? Text(PSObject item, string property) =>
         item.BaseObject is ArchitectureRecord record
-            ? property switch { "Space" => record.Space, "Architecture" => record.Architecture, "Dataset" => record.Dataset, _ => null }
+            ? property switch
+            {
+                "Space" => record.Space, "Architecture" => record.Architecture, "Dataset" => record.Dataset,
+                "Index" => record.Index?.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => null,
+            }
             : item.Properties[property]?.Value?.ToString() ?? (item.BaseObject as string is { } s && property == "Architecture" ? s : null);
+
+    /// <summary>
+    /// The genome of an incoming object's architecture <paramref name="text"/>: in its Space (with its Resolution and
+    /// Classes where the space has them as settings, so a HybridEdge record at 112×112 is scored at 112×112), or, without
+    /// a Space, in the space whose syntax it matches.
+    /// </summary>
+    /// <exception cref="ArchitectureFormatException">The text is not an architecture of that space.</exception>
+    /// <exception cref="ArgumentException">An unknown space, or settings the space does not take.</exception>
+    public static Genome GenomeOf(PSObject item, string text)
+    {
+        if (Text(item, "Space") is not string spaceName) return SearchSpaces.ParseAny(text).Genome;
+        int? Setting(string property) => item.BaseObject is ArchitectureRecord record
+            ? (property == "Resolution" ? record.Resolution : record.Classes)
+            : Number(item, property) is double d ? (int)d : null;
+        return SearchSpaceInfo.Resolve(spaceName, Setting("Resolution"), Setting("Classes")).Parse(text);
+    }
 
     /// <summary>Adds (or replaces) a note property, and mirrors it into a live record's Scores for the CLI's writers.</summary>
     public static void SetScore(PSObject item, string property, string proxy, double value)

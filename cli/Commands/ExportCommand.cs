@@ -4,13 +4,13 @@ using NasPS.Spaces.HybridEdge;
 
 namespace NasPS.Cli.Commands;
 
-/// <summary>`nasps export`: writes NAME.json and NAME.safetensors of a HybridEdge model (there is no cmdlet for it yet).</summary>
+/// <summary>`nasps export`: writes NAME.json and NAME.safetensors of a HybridEdge model (cmdlet: Export-Network).</summary>
 public sealed class ExportCommand : ICliCommand
 {
     public string Name => "export";
     public string Summary => "export a HybridEdge model (JSON description + safetensors weights) for PyTorch";
     public string Usage =>
-        "nasps export --arch ARCH --out PATH [--space hybrid] [--resolution 224] [--classes 1000] [--seed S] [--init default|kaiming|normal]\n" +
+        "nasps export --arch ARCH --out PATH [--space hybrid] [--resolution 224] [--classes 1000] [--seed S] [--init pytorch-default|kaiming-fan-out|normal]\n" +
         "  Writes PATH.json and PATH.safetensors (float32 initialised weights, PyTorch state-dict names);\n" +
         "  examples/hybrid_to_torch.py PATH.json rebuilds the torch.nn.Module and loads them (strict).";
     public IReadOnlyList<string> Options => ["arch", "out", "space", "seed", "init", .. NaspsCli.SpaceSettingOptions];
@@ -23,13 +23,10 @@ public sealed class ExportCommand : ICliCommand
         if (space is not HybridEdgeSpace hybrid) throw new UsageException($"Only HybridEdge models are exported; --space is {space.Name}.");
         string arch = args.Option("arch") ?? throw new UsageException("--arch is required.");
         string path = args.Option("out") ?? throw new UsageException("--out PATH is required (PATH.json and PATH.safetensors are written).");
-        var init = (args.Option("init", "default")).ToLowerInvariant() switch
-        {
-            "default" => WeightInit.PyTorchDefault,
-            "kaiming" => WeightInit.KaimingNormalFanOut,
-            "normal" => WeightInit.StandardNormal,
-            var other => throw new UsageException($"Unknown --init '{other}'. Initialisations: default, kaiming, normal."),
-        };
+        string initName = args.Option("init", "pytorch-default");
+        WeightInit init;
+        try { init = WeightInitNames.Parse(initName); }
+        catch (ArgumentException) { throw new UsageException($"Unknown --init '{initName}'. Initialisations: {string.Join(", ", WeightInitNames.Canonical.Keys)} (or default, kaiming)."); }
         var files = HybridEdgeExport.Write(hybrid.Parse(arch), path, unchecked((ulong)(args.Long("seed") ?? 0)), init);
         output.WriteLine(files.Description);
         output.WriteLine(files.Weights);

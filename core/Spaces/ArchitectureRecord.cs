@@ -13,6 +13,11 @@ public sealed class ArchitectureRecord
     public required string Dataset { get; init; }
     public long Parameters { get; init; }
     public long Flops { get; init; }
+    /// <summary>The space's input side where it is a setting (HybridEdge), else null; with <see cref="Classes"/> it lets
+    /// a cmdlet further down the pipeline rebuild the same network (SearchSpaceInfo.Resolve).</summary>
+    public int? Resolution { get; init; }
+    /// <summary>The space's class count where it is a setting (HybridEdge), else null.</summary>
+    public int? Classes { get; init; }
 
     /// <summary>Scores by proxy name, in the order they were added.</summary>
     public Dictionary<string, double> Scores { get; init; } = new(StringComparer.OrdinalIgnoreCase);
@@ -26,5 +31,7 @@ public sealed class ArchitectureRecord
         Dataset = dataset.ShortName(),
         Parameters = space.CountParameters(genome, dataset),
         Flops = space.CountFlops(genome, dataset),
+        Resolution = (space as HybridEdge.HybridEdgeSpace)?.Resolution,
+        Classes = (space as HybridEdge.HybridEdgeSpace)?.Classes,
     };
 }

@@ -25,13 +25,17 @@ public sealed class SearchSpaceInfo
 
     /// <summary>The live space, with this object's resolution and classes where it has them.</summary>
     /// <exception cref="ArgumentException">A resolution or class count given for a space that takes none.</exception>
-    public ISearchSpace Resolve()
+    public ISearchSpace Resolve() => Resolve(Name, Resolution, Classes);
+
+    /// <summary>The live space <paramref name="name"/> with the given settings (null: the space's default).</summary>
+    /// <exception cref="ArgumentException">An unknown space, or a resolution or class count given for a space that takes none.</exception>
+    public static ISearchSpace Resolve(string name, int? resolution, int? classes)
     {
-        var space = SearchSpaces.Get(Name);
-        if (Resolution is null && Classes is null) return space;
+        var space = SearchSpaces.Get(name);
+        if (resolution is null && classes is null) return space;
         if (space is not HybridEdge.HybridEdgeSpace)
             throw new ArgumentException($"A resolution and class count are settings of the HybridEdge space; {space.Name} takes them from its dataset.");
-        return HybridEdge.HybridEdgeSpace.With(Resolution ?? HybridEdge.HybridEdgeSpace.DefaultResolution, Classes ?? HybridEdge.HybridEdgeSpace.DefaultClasses);
+        return HybridEdge.HybridEdgeSpace.With(resolution ?? HybridEdge.HybridEdgeSpace.DefaultResolution, classes ?? HybridEdge.HybridEdgeSpace.DefaultClasses);
     }
 
     public override string ToString() => Name;
