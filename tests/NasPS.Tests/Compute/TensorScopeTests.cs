@@ -3,6 +3,9 @@ using Xunit;
 
 namespace NasPS.Tests.Compute;
 
+/// <summary>Runs apart from the other tests: the reuse check needs the shared pool to keep a returned buffer, which a
+/// concurrent Trim, or other tests' returns filling the pool past its retain limit, would prevent.</summary>
+[Collection(nameof(PoolAccounting))]
 public class TensorScopeTests
 {
     [Fact]
