@@ -40,6 +40,19 @@ Describe 'New-SearchSpace' {
         $direct.Flops | Should -BeLessThan (Get-Architecture -Space hybrid -Architecture $arch).Flops
     }
 
+    It 'scores HybridEdge records at their own resolution, also after serialization' {
+        $space = New-SearchSpace HybridEdge -Resolution 64 -Classes 10
+        $arch = 'stem16|mb3:d1:w16:e2|mb3:d1:w32:e2|attn:d1:w64:e2:h2:m2|attn:d1:w96:e2:h2:m2|head512'
+        $record = Get-Architecture -Space $space -Architecture $arch
+        $record.Resolution | Should -Be 64
+        $record.Classes | Should -Be 10
+        $at64 = ($record | Measure-SedScore).SedScore
+        $at224 = (Get-Architecture -Space hybrid -Architecture $arch | Measure-SedScore).SedScore
+        $at64 | Should -Not -Be $at224   # attention over 4x fewer tokens
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($record))
+        ($copy | Measure-SedScore).SedScore | Should -Be $at64
+    }
+
     It 'rejects -Resolution for a space that takes it from its dataset' {
         $result = New-SearchSpace nb201 -Resolution 64 -ErrorVariable errs -ErrorAction SilentlyContinue
         $result | Should -BeNullOrEmpty
