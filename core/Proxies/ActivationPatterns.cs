@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using NasPS.Compute;
+using NasPS.Compute.Kernels;
 using NasPS.Networks;
 using NasPS.Networks.Layers;
 
@@ -104,23 +105,74 @@ public sealed class NaswotKernel
         var values = activation.ReadOnlySpan;
         for (int b = 0; b < Batch; b++)
             ActivationPatterns.PackPositive(values.Slice(b * units, units), _codes.AsSpan(b * words, words));
-        for (int i = 0; i < Batch; i++)
+        // Rows split so each strip gets about the same number of pairs (row i has Batch − i); every pair writes only its
+        // own two entries, and integer sums do not depend on the order, so any split gives the same kernel.
+        int strips = Math.Min(Parallelism.Degree, Batch);
+        long pairs = (long)Batch * (Batch + 1) / 2;
+        var bounds = new int[strips + 1];
+        for (int s = 1, row = 0; s <= strips; s++)
         {
-            var ci = _codes.AsSpan(i * words, words);
-            for (int j = i; j < Batch; j++)
-            {
-                var cj = _codes.AsSpan(j * words, words);
-                long hamming = 0;
-                for (int w = 0; w < words; w++) hamming += BitOperations.PopCount(ci[w] ^ cj[w]);
-                long agree = units - hamming;
-                _k[i * Batch + j] += agree;
-                if (j != i) _k[j * Batch + i] += agree;
-            }
+            long target = pairs * s / strips, done = (long)row * (2 * Batch - row + 1) / 2;
+            while (row < Batch && done < target) done += Batch - row++;
+            bounds[s] = s == strips ? Batch : row;
         }
+        var codes = _codes;
+        Parallelism.For(strips, strip =>
+        {
+            for (int i = bounds[strip]; i < bounds[strip + 1]; i++)
+            {
+                var ci = codes.AsSpan(i * words, words);
+                for (int j = i; j < Batch; j++)
+                {
+                    long agree = units - Hamming(ci, codes.AsSpan(j * words, words));
+                    _k[i * Batch + j] += agree;
+                    if (j != i) _k[j * Batch + i] += agree;
+                }
+            }
+        });
         Units += units;
     }
 
     public long this[int i, int j] => _k[i * Batch + j];
+
+    /// <summary>Σ popcount(a[w] ^ b[w]). x86 has no vector popcount in .NET, so the vector paths count bits per byte with a
+    /// nibble table (vpshufb) and add the bytes up per 64-bit lane (vpsadbw); the rest is scalar POPCNT.</summary>
+    internal static long Hamming(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        long total = 0;
+        int w = 0;
+        if (Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512BW.IsSupported && a.Length >= 8)
+        {
+            var table = Vector512.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+            var low = Vector512.Create((byte)0x0F);
+            var sums = Vector512<ulong>.Zero;
+            for (; w <= a.Length - 8; w += 8)
+            {
+                var x = (Vector512.Create(a.Slice(w, 8)) ^ Vector512.Create(b.Slice(w, 8))).AsByte();
+                var counts = System.Runtime.Intrinsics.X86.Avx512BW.Shuffle(table, x & low)
+                           + System.Runtime.Intrinsics.X86.Avx512BW.Shuffle(table, Vector512.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & low);
+                sums += System.Runtime.Intrinsics.X86.Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64();
+            }
+            total = (long)Vector512.Sum(sums);
+        }
+        else if (Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx2.IsSupported && a.Length >= 4)
+        {
+            var table = Vector256.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+            var low = Vector256.Create((byte)0x0F);
+            var sums = Vector256<ulong>.Zero;
+            for (; w <= a.Length - 4; w += 4)
+            {
+                var x = (Vector256.Create(a.Slice(w, 4)) ^ Vector256.Create(b.Slice(w, 4))).AsByte();
+                var counts = System.Runtime.Intrinsics.X86.Avx2.Shuffle(table, x & low)
+                           + System.Runtime.Intrinsics.X86.Avx2.Shuffle(table, Vector256.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & low);
+                sums += System.Runtime.Intrinsics.X86.Avx2.SumAbsoluteDifferences(counts, Vector256<byte>.Zero).AsUInt64();
+            }
+            total = (long)Vector256.Sum(sums);
+        }
+        for (; w < a.Length; w++) total += BitOperations.PopCount(a[w] ^ b[w]);
+        return total;
+    }
 
     /// <summary>ln |det K| in float64; −∞ when K is singular (decided exactly, see <see cref="LinearAlgebra"/>).</summary>
     public double LogAbsDeterminant()

@@ -44,6 +44,34 @@ public class ActivationPatternTests
         Assert.Equal(Math.Log(104), kernel.LogAbsDeterminant(), 12);
     }
 
+    /// <summary>The kernel's Hamming counts (the machine's vector path — AVX-512BW per 8 words here, AVX2 per 4 on machines
+    /// without it — and the scalar tail) and its parallel row split against the definition, on unit counts around the
+    /// word and vector boundaries and an odd batch.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(300)]
+    [InlineData(511)]
+    [InlineData(513)]
+    [InlineData(2049)]
+    public void NaswotKernelEqualsTheDefinition_AcrossWordAndVectorBoundaries(int units)
+    {
+        const int batch = 9;
+        var rng = new Rng((ulong)units);
+        var values = new float[batch * units];
+        for (int i = 0; i < values.Length; i++) values[i] = rng.NextDouble() < 0.5 ? -1f : 1f;
+        var kernel = new NaswotKernel(batch);
+        kernel.Add(Tensors.FromArray<float>(values, batch, units));
+        for (int i = 0; i < batch; i++)
+        for (int j = 0; j < batch; j++)
+        {
+            long agree = 0;
+            for (int u = 0; u < units; u++) agree += (values[i * units + u] > 0) == (values[j * units + u] > 0) ? 1 : 0;
+            Assert.Equal(agree, kernel[i, j]);
+        }
+    }
+
     [Fact]
     public void IdenticalCodesGiveASingularKernelAndMinusInfinity()
     {
