@@ -44,21 +44,11 @@ public sealed class ExportNetworkCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         var item = InputObject!;
-        if (PipelineObjects.ArchitectureOrError(this, item) is not string text) return;
-        Genome genome;
-        try
-        {
-            genome = PipelineObjects.GenomeOf(item, text);
-        }
-        catch (Exception e) when (e is ArchitectureFormatException or ArgumentException)
-        {
-            WriteError(new ErrorRecord(e, ErrorIds.InvalidArchitecture, ErrorCategory.InvalidArgument, text));
-            return;
-        }
+        if (PipelineObjects.GenomeOrError(this, item) is not { } genome) return;
         if (!ProxyNetworks.CanBuild(genome))
         {
             WriteError(new ErrorRecord(new NotSupportedException($"No network is defined for {genome.SpaceName} architectures ('{genome.Canonical}')."),
-                ErrorIds.InvalidArchitecture, ErrorCategory.NotImplemented, text));
+                ErrorIds.InvalidArchitecture, ErrorCategory.NotImplemented, genome.Canonical));
             return;
         }
         string path = GetUnresolvedProviderPathFromPSPath(Path);
@@ -67,7 +57,7 @@ public sealed class ExportNetworkCommand : PSCmdlet
         if (!_written.Add(path))
         {
             WriteError(new ErrorRecord(new IOException($"'{path}' was already written by this command for another architecture; give -Path an existing folder to export several."),
-                ErrorIds.CannotWriteFile, ErrorCategory.WriteError, text));
+                ErrorIds.CannotWriteFile, ErrorCategory.WriteError, genome.Canonical));
             return;
         }
         var dataset = PipelineObjects.DatasetOf(item, Dataset);

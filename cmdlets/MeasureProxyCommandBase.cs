@@ -62,17 +62,7 @@ public abstract class MeasureProxyCommandBase : PSCmdlet
     protected override void ProcessRecord()
     {
         var item = InputObject!;
-        if (PipelineObjects.ArchitectureOrError(this, item) is not string text) return;
-        Genome genome;
-        try
-        {
-            genome = PipelineObjects.GenomeOf(item, text);
-        }
-        catch (Exception e) when (e is ArchitectureFormatException or ArgumentException)
-        {
-            WriteError(new ErrorRecord(e, ErrorIds.InvalidArchitecture, ErrorCategory.InvalidArgument, text));
-            return;
-        }
+        if (PipelineObjects.GenomeOrError(this, item) is not { } genome) return;
         var dataset = PipelineObjects.DatasetOf(item, Dataset);
         _window.Add((item, genome, dataset));
         if (_window.Count >= ThrottleLimit) Flush();

@@ -16,6 +16,22 @@ internal static class PipelineObjects
             }
             : item.Properties[property]?.Value?.ToString() ?? (item.BaseObject as string is { } s && property == "Architecture" ? s : null);
 
+    /// <summary>The incoming object's genome (see <see cref="GenomeOf"/>); when it has no architecture, or one that does not
+    /// parse, writes NasPS.NotAnArchitecture or NasPS.InvalidArchitecture and returns null.</summary>
+    public static Genome? GenomeOrError(Cmdlet cmdlet, PSObject item)
+    {
+        if (ArchitectureOrError(cmdlet, item) is not string text) return null;
+        try
+        {
+            return GenomeOf(item, text);
+        }
+        catch (Exception e) when (e is ArchitectureFormatException or ArgumentException)
+        {
+            cmdlet.WriteError(new ErrorRecord(e, ErrorIds.InvalidArchitecture, ErrorCategory.InvalidArgument, text));
+            return null;
+        }
+    }
+
     /// <summary>
     /// The genome of an incoming object's architecture <paramref name="text"/>: in its Space (with its Resolution and
     /// Classes where the space has them as settings, so a HybridEdge record at 112×112 is scored at 112×112), or, without
