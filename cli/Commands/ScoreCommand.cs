@@ -51,7 +51,7 @@ public sealed class ScoreCommand : ICliCommand
             .Select(n => ZeroCostProxies.TryGet(n, out var p) ? p : throw new UsageException($"Unknown proxy '{n}'. Proxies: {string.Join(", ", ZeroCostProxies.Names)}."))
             .ToList();
 
-    /// <summary>--threads: architectures scored at once (the kernels use every core for each already).</summary>
+    /// <summary>--threads: architectures scored at once, each with its share of the cores for its kernels (Parallelism.Limit).</summary>
     internal static int Threads(Arguments args)
     {
         long threads = args.Long("threads") ?? 1;

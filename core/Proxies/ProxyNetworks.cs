@@ -118,7 +118,7 @@ public static class ProxyNetworks
     /// The hooked activations (<see cref="IsHookedActivation{T}"/>) that carry features, by name in module order: all of
     /// them except those inside a squeeze-excite gate. A gate's ReLU acts on a globally pooled vector and only computes
     /// channel weights; each one is almost constant across a batch per unit, so it adds ~0.5 nats of unit information,
-    /// as much as ten feature layers (docs/entropic-score.md, "Gates are not features").
+    /// as much as ten feature layers (docs/entropic-score.md, "Versions", 1.2).
     /// </summary>
     public static IEnumerable<(string Name, Module<T> Module)> FeatureActivations<T>(Module<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
