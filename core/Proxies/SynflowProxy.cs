@@ -43,7 +43,9 @@ public static class SynflowScore
 
     /// <param name="restore">Whether to put the network's values and BN mode back afterwards. A caller that initialises
     /// the network again (or drops it) passes false and saves a copy of every parameter and buffer.</param>
-    public static SynflowTerms Compute(Module<double> network, int resolution, bool restore)
+    /// <param name="only">The one variant the caller reads, or null for all three; the others are then left at 0,
+    /// which saves a logarithm per weight or two.</param>
+    public static SynflowTerms Compute(Module<double> network, int resolution, bool restore, SynflowVariant? only = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         var state = network.NamedParameters().Concat(network.NamedBuffers()).Select(p => p.Tensor).ToList();
@@ -62,7 +64,7 @@ public static class SynflowScore
             foreach (var w in ProxyNetworks.ConvAndLinearWeights(network))
             {
                 if (w.Grad is null) continue;
-                var (layerLog1p, layerLogEpsilon, layerPlain) = LayerTerms(w.ReadOnlySpan, w.Grad.ReadOnlySpan);
+                var (layerLog1p, layerLogEpsilon, layerPlain) = LayerTerms(w.ReadOnlySpan, w.Grad.ReadOnlySpan, only);
                 log1p += layerLog1p;
                 logEpsilon += layerLogEpsilon;
                 plain += layerPlain;
@@ -80,13 +82,16 @@ public static class SynflowScore
         }
     }
 
-    // Σ|w·ln(1+|g|)|, Σ|w·ln(|g|+ε)| and Σ|w·g| of one layer, vectorised in blocks. |g|: on NB201-style networks
-    // (|weights|, ones input, ReLU, pooling) every gradient is ≥ 0 and this changes nothing; a LayerNorm or softmax
-    // (HybridEdge) can make one negative, and ln(1 + g) NaN.
-    private static (double Log1p, double LogEpsilon, double Plain) LayerTerms(ReadOnlySpan<double> weights, ReadOnlySpan<double> gradients)
+    // Σ|w·ln(1+|g|)|, Σ|w·ln(|g|+ε)| and Σ|w·g| of one layer (or only the one asked for), vectorised in blocks.
+    // |g|: on NB201-style networks (|weights|, ones input, ReLU, pooling) every gradient is ≥ 0 and this changes nothing;
+    // a LayerNorm or softmax (HybridEdge) can make one negative, and ln(1 + g) NaN.
+    private static (double Log1p, double LogEpsilon, double Plain) LayerTerms(ReadOnlySpan<double> weights, ReadOnlySpan<double> gradients, SynflowVariant? only)
     {
         const int block = 512;
         Span<double> magnitude = stackalloc double[block], term = stackalloc double[block];
+        bool wantLog1p = only is null or SynflowVariant.LogSynflow;
+        bool wantLogEpsilon = only is null or SynflowVariant.LogSynflowEpsilon;
+        bool wantPlain = only is null or SynflowVariant.Synflow;
         double log1p = 0, logEpsilon = 0, plain = 0;
         for (int start = 0; start < weights.Length; start += block)
         {
@@ -95,15 +100,24 @@ public static class SynflowScore
             var g = magnitude[..n];
             var t = term[..n];
             TensorPrimitives.Abs(gradients.Slice(start, n), g);
-            TensorPrimitives.Multiply(w, g, t);
-            plain += TensorPrimitives.SumOfMagnitudes<double>(t);
-            TensorPrimitives.LogP1(g, t);
-            TensorPrimitives.Multiply(w, t, t);
-            log1p += TensorPrimitives.SumOfMagnitudes<double>(t);
-            TensorPrimitives.Add(g, CachedEpsilon, t);
-            TensorPrimitives.Log(t, t);
-            TensorPrimitives.Multiply(w, t, t);
-            logEpsilon += TensorPrimitives.SumOfMagnitudes<double>(t);
+            if (wantPlain)
+            {
+                TensorPrimitives.Multiply(w, g, t);
+                plain += TensorPrimitives.SumOfMagnitudes<double>(t);
+            }
+            if (wantLog1p)
+            {
+                TensorPrimitives.LogP1(g, t);
+                TensorPrimitives.Multiply(w, t, t);
+                log1p += TensorPrimitives.SumOfMagnitudes<double>(t);
+            }
+            if (wantLogEpsilon)
+            {
+                TensorPrimitives.Add(g, CachedEpsilon, t);
+                TensorPrimitives.Log(t, t);
+                TensorPrimitives.Multiply(w, t, t);
+                logEpsilon += TensorPrimitives.SumOfMagnitudes<double>(t);
+            }
         }
         return (log1p, logEpsilon, plain);
     }
@@ -137,7 +151,10 @@ public sealed class SynflowProxy(SynflowVariant variant, WeightInit init = Weigh
 
     // Each repeat initialises (or loads) the network again, so the evaluation need not restore it.
     protected override double Evaluate(Module<double> network, ProxyContext context) =>
-        SynflowScore.Compute(network, ProxyNetworks.Resolution(network, context.Dataset), restore: false).Of(Variant);
+        SynflowScore.Compute(network, ProxyNetworks.Resolution(network, context.Dataset), restore: false, only: Variant).Of(Variant);
+
+    // A batch-1 float64 pass is too small to keep two cores busy inside its kernels; two inits side by side do.
+    protected override bool RepeatsSideBySide => true;
 
     protected override string DescribeProtocol(ProxyContext context, Genome genome)
     {

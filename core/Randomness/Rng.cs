@@ -83,6 +83,28 @@ public sealed class Rng
     /// <summary>Uniform double in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
+    /// <summary>
+    /// Fills <paramref name="destination"/> with the values <see cref="NextDouble"/> would return one after another, and
+    /// leaves the generator where those calls would: the same stream, with the state held in locals instead of fields.
+    /// </summary>
+    public void FillUniform(Span<double> destination)
+    {
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            ulong result = Rotl(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = Rotl(s3, 45);
+            destination[i] = (result >> 11) * (1.0 / (1UL << 53));
+        }
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
     /// <summary>Standard normal by Box–Muller; the second value is discarded so the state stays four words.</summary>
     public double NextGaussian()
     {
@@ -100,22 +122,27 @@ public sealed class Rng
     public void FillGaussian(Span<double> destination)
     {
         const int chunk = 256;
-        Span<double> angles = stackalloc double[chunk];
+        Span<double> uniforms = stackalloc double[2 * chunk], angles = stackalloc double[chunk];
         for (int start = 0; start < destination.Length; start += chunk)
         {
             var radii = destination.Slice(start, Math.Min(chunk, destination.Length - start));
             var angle = angles[..radii.Length];
+            var pairs = uniforms[..(2 * radii.Length)];
+            FillUniform(pairs); // u1, u2 of value 0, then of value 1, …
             for (int i = 0; i < radii.Length; i++)
             {
-                radii[i] = 1.0 - NextDouble(); // (0, 1]: log is finite
-                angle[i] = NextDouble();
+                radii[i] = 1.0 - pairs[2 * i]; // (0, 1]: log is finite
+                angle[i] = pairs[2 * i + 1];
             }
             TensorPrimitives.Log(radii, radii);
             TensorPrimitives.Multiply(radii, -2.0, radii);
             TensorPrimitives.Sqrt(radii, radii);
+            // cos(2πu) = −cos(2π(u − ½)): the vector cosine is ~5× faster on [−π, π) than beyond it, and u − ½ is exact.
+            TensorPrimitives.Add(angle, -0.5, angle);
             TensorPrimitives.Multiply(angle, 2.0 * Math.PI, angle);
             TensorPrimitives.Cos(angle, angle);
             TensorPrimitives.Multiply(radii, angle, radii);
+            TensorPrimitives.Negate(radii, radii);
         }
     }
 

@@ -7,7 +7,7 @@ namespace NasPS.ProxyBench;
 ///   NasPS.ProxyBench cost [index]                       one architecture, every registered proxy, value and time
 ///   NasPS.ProxyBench score --out FILE [--count 1000] [--naswot-count 300] [--swap-count 0] [--datasets cifar10,cifar100,imagenet16] [--sample-seed 2026]
 ///   NasPS.ProxyBench analyse --in FILE                  Spearman against test accuracy, next to FreeREA's cached values
-///   NasPS.ProxyBench timing [--reps 7]                  NasPS vs PyTorch per-architecture time (alternating; medians)
+///   NasPS.ProxyBench timing [--reps 7] [--proxies a,b] NasPS vs PyTorch per-architecture time (alternating; medians)
 /// The shared data folder is NASPS_SHARED_DATA or /work/shared/data.
 /// </summary>
 public static class Program
@@ -16,7 +16,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: NasPS.ProxyBench cost [index] | score --out FILE [...] | analyse --in FILE | timing [--reps N]");
+            Console.Error.WriteLine("usage: NasPS.ProxyBench cost [index] | score --out FILE [...] | analyse --in FILE | timing [--reps N] [--proxies logsynflow,naswot,swap]");
             return 2;
         }
         var options = Options.Parse(args.AsSpan(1));

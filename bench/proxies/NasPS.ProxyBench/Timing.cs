@@ -31,6 +31,8 @@ public static class Timing
             ("naswot", NaswotProxy.FreeRea()),
             ("swap", new SwapProxy(regularised: false)),
         };
+        var only = o.Text("proxies", "logsynflow,naswot,swap").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        proxies = [.. proxies.Where(p => only.Contains(p.Name))];
         var start = new ProcessStartInfo("/usr/bin/python3", Path.Combine(root, "bench/proxies/proxy_timing_worker.py"))
         {
             RedirectStandardInput = true,

@@ -111,23 +111,40 @@ public static partial class Ops
             Parallelism.For(n * c, plane =>
             {
                 // Transpose of the forward: spread each share over its row window, then over its column window.
+                // Whole rows at a time; every element still receives its shares in the scalar order (ascending output
+                // row, then ascending output column), so the sums are the same bit for bit.
                 var rowShares = System.Buffers.ArrayPool<T>.Shared.Rent(h * ow);
+                var shares = System.Buffers.ArrayPool<T>.Shared.Rent(oh * ow);
                 Array.Clear(rowShares, 0, h * ow);
-                var g = dy.ReadOnlySpan.Slice(plane * oh * ow, oh * ow);
+                TensorPrimitives.Divide(dy.ReadOnlySpan.Slice(plane * oh * ow, oh * ow), divisors, shares.AsSpan(0, oh * ow));
                 for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j++)
                 {
-                    T share = g[i * ow + j] / divisors[i * ow + j];
-                    for (int a = rows[i].Start; a < rows[i].End; a++) rowShares[a * ow + j] += share;
+                    var share = shares.AsSpan(i * ow, ow);
+                    for (int a = rows[i].Start; a < rows[i].End; a++)
+                        TensorPrimitives.Add(rowShares.AsSpan(a * ow, ow), share, rowShares.AsSpan(a * ow, ow));
                 }
                 var dxs = dx.Span.Slice(plane * h * w, h * w);
                 dxs.Clear();
                 for (int a = 0; a < h; a++)
-                for (int j = 0; j < ow; j++)
                 {
-                    T share = rowShares[a * ow + j];
-                    for (int b = cols[j].Start; b < cols[j].End; b++) dxs[a * w + b] += share;
+                    var rowShare = rowShares.AsSpan(a * ow, ow);
+                    var target = dxs.Slice(a * w, w);
+                    if (stride == 1)
+                    {
+                        // Column j's window is [j − padding, j − padding + kernel) ∩ [0, w): pixel b takes the shares of
+                        // j = b + offset for offset in (padding − kernel, padding], ascending j.
+                        for (int offset = padding - kernel + 1; offset <= padding; offset++)
+                        {
+                            int first = Math.Max(0, -offset), end = Math.Min(w, ow - offset);
+                            if (end > first)
+                                TensorPrimitives.Add(target[first..end], rowShare.Slice(first + offset, end - first), target[first..end]);
+                        }
+                        continue;
+                    }
+                    for (int j = 0; j < ow; j++)
+                    for (int b = cols[j].Start; b < cols[j].End; b++) target[b] += rowShare[j];
                 }
+                System.Buffers.ArrayPool<T>.Shared.Return(shares);
                 System.Buffers.ArrayPool<T>.Shared.Return(rowShares);
             });
             return [dx];

@@ -112,4 +112,56 @@ public class RetainGradTests
         Assert.Null(unretained.Grad);
         Assert.Equal([8.0, -16.0, 24.0], x.Grad!.ToArray());
     }
+
+    [Theory]
+    [InlineData(3, 1, 1, false, 8, 8)]
+    [InlineData(3, 1, 1, true, 5, 7)]
+    [InlineData(3, 1, 0, false, 6, 6)]
+    [InlineData(2, 1, 1, false, 4, 9)]
+    [InlineData(5, 1, 2, true, 3, 4)]
+    [InlineData(3, 2, 1, false, 7, 7)]
+    [InlineData(2, 2, 0, true, 8, 6)]
+    public void AvgPoolBackward_EqualsTheScalarTransposeBitForBit(int kernel, int stride, int padding, bool countIncludePad, int h, int w)
+    {
+        using var scope = Tensors.NewScope();
+        var rng = new NasPS.Randomness.Rng(7);
+        var xValues = new double[2 * 3 * h * w];
+        rng.FillGaussian(xValues);
+        var x = Tensors.FromArray(xValues, 2, 3, h, w);
+        x.RequiresGrad = true;
+        var y = Ops.AvgPool2d(x, kernel, stride, padding, countIncludePad);
+        int oh = y.Size(2), ow = y.Size(3);
+        var gValues = new double[y.Length];
+        rng.FillGaussian(gValues);
+        y.Backward(Tensors.FromArray(gValues, 2, 3, oh, ow));
+
+        // The separable transpose written out in scalars: each output's share (divided once) spread over its row window,
+        // then each row share over its column window, in ascending output order, as the kernel is documented to add.
+        var expected = new double[xValues.Length];
+        (int Start, int End, int Padded) Window(int o, int size)
+        {
+            int start = o * stride - padding, end = Math.Min(start + kernel, size + padding);
+            return (Math.Max(start, 0), Math.Min(end, size), end - start);
+        }
+        for (int plane = 0; plane < 6; plane++)
+        {
+            var rowShares = new double[h * ow];
+            for (int i = 0; i < oh; i++)
+            for (int j = 0; j < ow; j++)
+            {
+                var (r0, r1, rp) = Window(i, h);
+                var (c0, c1, cp) = Window(j, w);
+                int divisor = countIncludePad ? rp * cp : (r1 - r0) * (c1 - c0);
+                double share = gValues[(plane * oh + i) * ow + j] / divisor;
+                for (int a = r0; a < r1; a++) rowShares[a * ow + j] += share;
+            }
+            for (int a = 0; a < h; a++)
+            for (int j = 0; j < ow; j++)
+            {
+                var (c0, c1, _) = Window(j, w);
+                for (int b = c0; b < c1; b++) expected[(plane * h + a) * w + b] += rowShares[a * ow + j];
+            }
+        }
+        Assert.Equal(expected, x.Grad!.ToArray());
+    }
 }

@@ -88,6 +88,21 @@ public class RngTests
         Assert.Equal(scalar.NextUInt64(), bulk.NextUInt64());
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(513)]
+    public void FillUniform_IsNextDoubleInBulk_BitForBit(int count)
+    {
+        var scalar = new Rng(5);
+        var bulk = new Rng(5);
+        var expected = Enumerable.Range(0, count).Select(_ => scalar.NextDouble()).ToArray();
+        var actual = new double[count];
+        bulk.FillUniform(actual);
+        Assert.Equal(expected, actual);
+        Assert.Equal(scalar.GetState(), bulk.GetState());
+    }
+
     [Fact]
     public void AnInvalidStateIsRefused()
     {

@@ -74,6 +74,46 @@ public class ProxyProtocolTests
         Assert.Equal(Run(swap, 11).Value, Run(swap, 11).Value);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void RepeatsSideBySideScoreWhatRepeatsInTurnScore(int repeats)
+    {
+        // LogSynflow evaluates its inits two at a time when the thread may use two cores; the inits are still drawn
+        // in repeat order from one generator, so every repeat, and the mean, is the same bit for bit.
+        var genome = Space.Parse("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
+        var proxy = new SynflowProxy(SynflowVariant.LogSynflow, repeats: repeats);
+        var context = new ProxyContext { Dataset = Dataset.Cifar10, Seed = 21 };
+        double inTurn;
+        using (NasPS.Compute.Kernels.Parallelism.Limit(1)) inTurn = proxy.Score(genome, context).Value;
+        int saved = NasPS.Compute.Kernels.Parallelism.Degree;
+        try
+        {
+            NasPS.Compute.Kernels.Parallelism.Degree = Math.Max(2, saved);
+            Assert.Equal(inTurn, proxy.Score(genome, context).Value);
+            var terms = proxy.ScoreTerms(genome, context);
+            Assert.Equal(inTurn, terms.LogSynflow);
+            Assert.True(terms.Synflow > 0 && terms.LogSynflowEpsilon > 0);
+        }
+        finally
+        {
+            NasPS.Compute.Kernels.Parallelism.Degree = saved;
+        }
+    }
+
+    [Fact]
+    public void ACancelledScoreStopsWithoutScoringSideBySideOrInTurn()
+    {
+        var genome = Space.FromIndex(1835);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var context = new ProxyContext { Dataset = Dataset.Cifar10, Cancellation = cancelled.Token };
+        var proxy = new SynflowProxy(SynflowVariant.LogSynflow);
+        Assert.ThrowsAny<OperationCanceledException>(() => proxy.Score(genome, context));
+        using (NasPS.Compute.Kernels.Parallelism.Limit(1)) Assert.ThrowsAny<OperationCanceledException>(() => proxy.Score(genome, context));
+    }
+
     [Fact]
     public void ResultsRecordTheirProtocol()
     {
