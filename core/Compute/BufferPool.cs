@@ -56,6 +56,8 @@ public static class BufferPool
     }
 
     internal static void OnDropRetained(long bytes) => Interlocked.Add(ref _retainedBytes, -bytes);
+
+    internal static void OnAdopt(long bytes) => Interlocked.Add(ref _retainedBytes, bytes);
 }
 
 /// <summary>
@@ -66,6 +68,9 @@ public static class BufferPool
 public static class BufferPool<E> where E : unmanaged
 {
     private static readonly Dictionary<int, Stack<E[]>> Free = [];
+    // Arrays of disposed networks' state, kept apart from the working buffers so that a new network's weights never
+    // take a buffer the next pass will ask for (and the other way round).
+    private static readonly Dictionary<int, Stack<E[]>> Adopted = [];
     private static readonly Lock Gate = new();
 
     static BufferPool()
@@ -103,6 +108,35 @@ public static class BufferPool<E> where E : unmanaged
         BufferPool.OnReturn(bytes, keep);
     }
 
+    /// <summary>An adopted array of exactly <paramref name="length"/> handed over for good (it becomes an ordinary GC
+    /// array again, e.g. a new network's weight), or null when none is free. Not cleared.</summary>
+    internal static E[]? TakeForGc(int length)
+    {
+        if (length == 0) return null;
+        E[]? array = null;
+        lock (Gate)
+        {
+            if (Adopted.TryGetValue(length, out var stack) && stack.Count > 0) array = stack.Pop();
+        }
+        if (array is not null) BufferPool.OnDropRetained(Bytes(length));
+        return array;
+    }
+
+    /// <summary>Takes in a GC array nobody uses any more (a disposed network's weight or gradient) as a retained buffer,
+    /// within the retain limit; beyond it the array is left to the GC.</summary>
+    internal static void Adopt(E[] array)
+    {
+        if (array.Length == 0) return;
+        long bytes = Bytes(array.Length);
+        if (BufferPool.RetainedBytes + bytes > BufferPool.RetainLimitBytes) return;
+        lock (Gate)
+        {
+            if (!Adopted.TryGetValue(array.Length, out var stack)) Adopted[array.Length] = stack = new Stack<E[]>();
+            stack.Push(array);
+        }
+        BufferPool.OnAdopt(bytes);
+    }
+
     /// <summary>An array rented here that will never come back (it was handed to the GC): stop counting it.</summary>
     internal static void Forget(int length) => BufferPool.OnReturn(Bytes(length), retained: false);
 
@@ -110,12 +144,15 @@ public static class BufferPool<E> where E : unmanaged
     {
         lock (Gate)
         {
-            foreach (var (length, stack) in Free)
+            foreach (var stock in new[] { Free, Adopted })
             {
-                BufferPool.OnDropRetained(Bytes(length) * stack.Count);
-                stack.Clear();
+                foreach (var (length, stack) in stock)
+                {
+                    BufferPool.OnDropRetained(Bytes(length) * stack.Count);
+                    stack.Clear();
+                }
+                stock.Clear();
             }
-            Free.Clear();
         }
     }
 }

@@ -34,7 +34,17 @@ internal sealed class Storage<E> : IScopedBuffer where E : unmanaged
     public static Storage<E> AllocateIn(TensorScope? scope, int length)
     {
         if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "A buffer length cannot be negative.");
-        if (scope is null) return new Storage<E>(new E[length], length, pooled: false);
+        if (scope is null)
+        {
+            // A GC array, zeroed as `new` would give it; a free pooled array of the same length (say, a disposed
+            // network's weight) is cleared and reused, which costs far less than fresh pages.
+            if (BufferPool<E>.TakeForGc(length) is { } reused)
+            {
+                Array.Clear(reused);
+                return new Storage<E>(reused, length, pooled: false);
+            }
+            return new Storage<E>(new E[length], length, pooled: false);
+        }
         var storage = new Storage<E>(BufferPool<E>.Rent(length), length, pooled: true);
         scope.Adopt(storage);
         return storage;
@@ -55,6 +65,22 @@ internal sealed class Storage<E> : IScopedBuffer where E : unmanaged
         _array = null;
         Owner = null;
         if (_pooled) BufferPool<E>.Return(a);
+    }
+
+    /// <summary>Gives the buffer up for reuse now, whoever owns it: a pooled buffer goes back to the pool, a GC array is
+    /// adopted by it. Idempotent; every tensor on this buffer is unusable afterwards.</summary>
+    public void Recycle()
+    {
+        var a = _array;
+        if (a is null) return;
+        if (_pooled)
+        {
+            Release();
+            return;
+        }
+        _array = null;
+        Owner = null;
+        BufferPool<E>.Adopt(a);
     }
 
     /// <summary>Hands the buffer to the GC: no scope will return it any more.</summary>

@@ -104,5 +104,14 @@ public sealed class Tensor<T> : IDisposable where T : unmanaged, IFloatingPointI
     /// <summary>Returns the buffer to the pool now (shared by views of this tensor).</summary>
     public void Dispose() => Storage.Release();
 
+    /// <summary>Gives this tensor's buffer, and its gradient's, up for reuse by later tensors (GC-owned ones too): for
+    /// the state of a network that is being dropped. The tensor and every view of it are unusable afterwards.</summary>
+    internal void Recycle()
+    {
+        Grad?.Storage.Recycle();
+        Grad = null;
+        Storage.Recycle();
+    }
+
     public override string ToString() => $"Tensor<{typeof(T).Name}>{Shapes.Format(_shape)}";
 }

@@ -12,9 +12,11 @@ public delegate void ForwardHook<T>(Module<T> module, Tensor<T> input, Tensor<T>
 /// (state names are dotted paths, e.g. cells.0.layers.3.op.1.weight), train/eval mode and forward hooks.
 /// Parameters are GC-owned leaves that require grad; their gradients persist across passes until <see cref="ZeroGrad"/>.
 /// A module instance is used by one thread at a time (BN updates its running statistics in place); score networks
-/// in parallel with one instance per thread.
+/// in parallel with one instance per thread. Disposing is optional: it hands the parameters', gradients' and buffers'
+/// memory to the buffer pool for the next network (scoring thousands of networks in a row then reuses it instead of
+/// faulting in fresh pages), after which the module cannot be used.
 /// </summary>
-public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+public abstract class Module<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly List<(string Name, Module<T> Module)> _children = [];
     private readonly List<(string Name, Tensor<T> Tensor)> _parameters = [];
@@ -173,6 +175,18 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void ZeroGrad()
     {
         foreach (var p in Parameters()) p.ZeroGrad();
+    }
+
+    /// <summary>Gives the memory of every parameter, gradient and buffer of this module and its children back to the
+    /// buffer pool. The module must not be used afterwards (its tensors throw ObjectDisposedException).</summary>
+    public void Dispose()
+    {
+        foreach (var m in Modules())
+        {
+            foreach (var (_, p) in m._parameters) p.Recycle();
+            foreach (var (_, b) in m._buffers) b.Recycle();
+        }
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Re-initialises every parameter and buffer with the layer defaults (PyTorch's), drawing from

@@ -66,7 +66,7 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
 
     private List<TResult> EvaluateInTurn<TResult>(Genome genome, ProxyContext context, Func<Module<T>, ProxyContext, TResult> evaluate, int repeats)
     {
-        var network = ProxyNetworks.Build<T>(genome, context.Dataset.Classes());
+        using var network = ProxyNetworks.Build<T>(genome, context.Dataset.Classes()); // its memory goes to the next network
         var rng = new Rng(context.Seed);
         var results = new List<TResult>(repeats);
         for (int r = 0; r < repeats; r++)
@@ -118,6 +118,7 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
             // On failure or cancellation, let evaluations still running finish before their networks are dropped.
             foreach (var task in running)
                 if (task is not null) ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+            foreach (var network in networks) network?.Dispose(); // their memory goes to the next networks
         }
     }
 

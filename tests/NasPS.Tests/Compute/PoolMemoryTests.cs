@@ -46,4 +46,34 @@ public class PoolMemoryTests
         // Parameter gradients are GC-owned, made once, and reused: not counted as working memory.
         Assert.All(net.Parameters(), p => Assert.NotNull(p.Grad));
     }
+
+    [Fact]
+    public void ADisposedNetworksMemoryIsReusedByTheNextOne_ZeroedAndAccounted()
+    {
+        var genome = Nb201NetworkTests.Genome(Nb201NetworkTests.AllConv3x3);
+        TinyNetwork<double> Build() => new(genome, 10, new Rng(1), channels: 8, cellsPerStage: 1);
+        var input = Tensors.Full(1.0, 1, 3, 8, 8);
+        double[] GradientOfFirstWeight(TinyNetwork<double> net)
+        {
+            using (Tensors.NewScope()) Ops.Sum(net.Forward(input)).Backward();
+            return net.Parameters().First().Grad!.ToArray();
+        }
+
+        BufferPool.Trim();
+        var first = Build();
+        var expected = GradientOfFirstWeight(first);
+        long stateBytes = first.Parameters().Concat(first.NamedBuffers().Select(b => b.Tensor)).Sum(t => (long)t.Length * sizeof(double)) * 2; // upper bound: state and gradients
+        long retainedBefore = BufferPool.RetainedBytes, rentedBefore = BufferPool.RentedBytes;
+        first.Dispose();
+        long adopted = BufferPool.RetainedBytes - retainedBefore;
+        Assert.True(adopted > 0 && adopted <= stateBytes, $"adopted {adopted} bytes of at most {stateBytes}");
+        Assert.Equal(rentedBefore, BufferPool.RentedBytes); // GC arrays were never counted as rented
+        Assert.Throws<ObjectDisposedException>(() => first.Parameters().First().Span[0]);
+        first.Dispose(); // idempotent
+
+        var second = Build(); // same lengths: takes the adopted arrays, cleared, as GC arrays again
+        Assert.True(BufferPool.RetainedBytes < retainedBefore + adopted);
+        Assert.Equal(expected, GradientOfFirstWeight(second)); // a fresh gradient, not added to a stale one
+        Assert.Equal(rentedBefore, BufferPool.RentedBytes);
+    }
 }
