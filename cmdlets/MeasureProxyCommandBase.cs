@@ -33,6 +33,11 @@ public abstract class MeasureProxyCommandBase : PSCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 1;
 
+    /// <summary>Random initialisations to average instead of each proxy's own count (0: the proxy's protocol).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int Inits { get; set; }
+
     /// <summary>Overrides the Dataset property of incoming objects.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
@@ -125,7 +130,7 @@ public abstract class MeasureProxyCommandBase : PSCmdlet
             if (!_runners.TryGetValue(dataset, out var runner))
                 _runners[dataset] = runner = new ProxyRunner(_proxies, new ProxyContext
                 {
-                    Dataset = dataset, Input = InputBatch, Seed = unchecked((ulong)Seed), Cancellation = _stop.Token,
+                    Dataset = dataset, Input = InputBatch, Seed = unchecked((ulong)Seed), Repeats = Inits > 0 ? Inits : null, Cancellation = _stop.Token,
                 });
             return runner;
         }

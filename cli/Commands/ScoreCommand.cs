@@ -11,13 +11,14 @@ public sealed class ScoreCommand : ICliCommand
     public string Summary => "score architectures with zero-cost proxies";
     public string Usage =>
         $"nasps score --space NAME {Selection.Usage} --proxy NAME[,NAME…]\n" +
-        "            [--data CIFAR.bin [--batch N | --start K --count N] [--augment]] [--seed S] [--threads N]\n" +
+        "            [--data CIFAR.bin [--batch N | --start K --count N] [--augment]] [--seed S] [--inits N] [--threads N]\n" +
         "            [--dataset cifar10|cifar100|imagenet16] [--weights FILE.safetensors] [--format table|csv|json]\n" +
         "  --seed seeds the random sample, the batch choice and the networks' initialisation alike.\n" +
         "  Without --data, proxies that read images use their data-free default input (noise).\n" +
+        "  --inits averages N random initialisations instead of each proxy's own count (FreeREA's 3; 1: one evaluation).\n" +
         "  --weights scores the given weights (from `nasps weights`, official names) instead of initialising.\n" +
         "  Proxies: " + string.Join(", ", ZeroCostProxies.Names);
-    public IReadOnlyList<string> Options => ["space", "dataset", "format", "proxy", "data", "batch", "start", "count", "threads", "weights", .. Selection.OptionNames, .. NaspsCli.SpaceSettingOptions];
+    public IReadOnlyList<string> Options => ["space", "dataset", "format", "proxy", "data", "batch", "start", "count", "threads", "inits", "weights", .. Selection.OptionNames, .. NaspsCli.SpaceSettingOptions];
     public IReadOnlySet<string> Switches => new HashSet<string> { Selection.SwitchName, "augment" };
 
     public int Run(Arguments args, TextWriter output, TextWriter error)
@@ -26,7 +27,7 @@ public sealed class ScoreCommand : ICliCommand
         var dataset = NaspsCli.Dataset(args);
         var proxies = Proxies(args);
         ulong seed = unchecked((ulong)(args.Long("seed") ?? 0));
-        var runner = new ProxyRunner(proxies, new ProxyContext { Dataset = dataset, Input = Input(args, seed), Seed = seed, Weights = args.Option("weights") is string w ? NetworkWeights.FromSafeTensors(w) : null }) { ThrottleLimit = Threads(args) };
+        var runner = new ProxyRunner(proxies, new ProxyContext { Dataset = dataset, Input = Input(args, seed), Seed = seed, Repeats = Inits(args), Weights = args.Option("weights") is string w ? NetworkWeights.FromSafeTensors(w) : null }) { ThrottleLimit = Threads(args) };
         var genomes = Selection.Genomes(args, space, error, Name);
         int failures = 0;
         var records = runner.Run(genomes).Select(scored =>
@@ -50,6 +51,14 @@ public sealed class ScoreCommand : ICliCommand
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(n => ZeroCostProxies.TryGet(n, out var p) ? p : throw new UsageException($"Unknown proxy '{n}'. Proxies: {string.Join(", ", ZeroCostProxies.Names)}."))
             .ToList();
+
+    /// <summary>--inits: random initialisations per proxy (null: each proxy's protocol).</summary>
+    internal static int? Inits(Arguments args)
+    {
+        if (args.Long("inits") is not long inits) return null;
+        if (args.Has("weights")) throw new UsageException("--inits and --weights exclude each other: given weights are scored once.");
+        return inits is >= 1 and <= 1000 ? (int)inits : throw new UsageException("--inits must be between 1 and 1000.");
+    }
 
     /// <summary>--threads: architectures scored at once, each with its share of the cores for its kernels (Parallelism.Limit).</summary>
     internal static int Threads(Arguments args)

@@ -41,6 +41,20 @@ public sealed class ProxyContext
     /// A proxy whose repeats differ only by initialisation then evaluates once.</summary>
     public NetworkWeights? Weights { get; init; }
 
+    /// <summary>How many random initialisations a proxy averages, instead of its protocol's own count (null: the
+    /// protocol's, e.g. FreeREA's 3 for LogSynflow and NASWOT; 1 is zero-cost-nas's single evaluation). Recorded in
+    /// the result's protocol; proxies without repeats ignore it.</summary>
+    public int? Repeats
+    {
+        get => _repeats;
+        init => _repeats = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Repeats), value, "A proxy needs at least one initialisation.");
+    }
+
+    private readonly int? _repeats;
+
+    /// <summary>The repeats to run: the context's override, else <paramref name="protocolRepeats"/>.</summary>
+    public int RepeatsOr(int protocolRepeats) => Repeats ?? protocolRepeats;
+
     public CancellationToken Cancellation { get; init; }
 }
 

@@ -38,7 +38,7 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
         var values = EvaluateRepeats(genome, context, Evaluate);
         string weights = context.Weights is { } given
             ? $"weights from {given.Source}, one evaluation"
-            : $"{ProxyNetworks.Describe(Init)}; mean of {Repeats} init(s) from seed {context.Seed}";
+            : $"{ProxyNetworks.Describe(Init)}; mean of {context.RepeatsOr(Repeats)} init(s) from seed {context.Seed}";
         return new ProxyResult(Name, Version, values.Average(), $"{DescribeProtocol(context, genome)}; {weights}", Stopwatch.GetElapsedTime(start));
     }
 
@@ -57,7 +57,7 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
     protected List<TResult> EvaluateRepeats<TResult>(Genome genome, ProxyContext context, Func<Module<T>, ProxyContext, TResult> evaluate)
     {
         Validate(context, genome);
-        int repeats = context.Weights is null ? Repeats : 1;
+        int repeats = context.Weights is null ? context.RepeatsOr(Repeats) : 1;
         int lanes = RepeatsSideBySide ? Math.Min(Parallelism.Degree, repeats) : 1;
         return lanes > 1
             ? EvaluateSideBySide(genome, context, evaluate, repeats, lanes)

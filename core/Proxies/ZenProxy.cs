@@ -83,7 +83,8 @@ public sealed class ZenProxy(int batch = 16, int repeats = 32) : IZeroCostProxy
         var rng = new Rng(context.Seed);
         context.Weights?.LoadInto(network); // given weights: loaded once, the repeats differ only in x and ε
         double sum = 0;
-        for (int r = 0; r < Repeats; r++)
+        int repeats = context.RepeatsOr(Repeats);
+        for (int r = 0; r < repeats; r++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
             if (context.Weights is null) ProxyNetworks.Initialize(network, WeightInit.StandardNormal, rng);
@@ -96,7 +97,7 @@ public sealed class ZenProxy(int batch = 16, int repeats = 32) : IZeroCostProxy
         }
         string protocol = $"zen (ZenNAS definition); float32, train mode (BN on, running statistics kept across repeats), "
             + $"input and ε ~ N(0,1) [{Batch}, 3, {resolution}, {resolution}], mixup γ {ZenScore.MixupGamma}; "
-            + $"{(context.Weights is { } given ? $"weights from {given.Source}" : ProxyNetworks.Describe(WeightInit.StandardNormal))}; mean of {Repeats} repeat(s) from seed {context.Seed}";
-        return new ProxyResult(Name, Version, sum / Repeats, protocol, Stopwatch.GetElapsedTime(start));
+            + $"{(context.Weights is { } given ? $"weights from {given.Source}" : ProxyNetworks.Describe(WeightInit.StandardNormal))}; mean of {repeats} repeat(s) from seed {context.Seed}";
+        return new ProxyResult(Name, Version, sum / repeats, protocol, Stopwatch.GetElapsedTime(start));
     }
 }

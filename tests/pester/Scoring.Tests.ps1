@@ -51,6 +51,15 @@ Describe 'Scoring cmdlets' {
         $b.LogSynflow | Should -Be $a.LogSynflow
     }
 
+    It 'averages -Inits initialisations instead of the protocol''s three' {
+        $three = Get-Architecture -Space nb201 -Index 1835 | Measure-Synflow -Seed 5
+        $one = Get-Architecture -Space nb201 -Index 1835 | Measure-Synflow -Seed 5 -Inits 1
+        $again = Get-Architecture -Space nb201 -Index 1835 | Measure-Synflow -Seed 5 -Inits 1
+        $one.Synflow | Should -Be $again.Synflow
+        $one.Synflow | Should -Not -Be $three.Synflow
+        { Get-Architecture -Space nb201 -Index 1835 | Measure-Synflow -Inits 0 } | Should -Throw
+    }
+
     It 'rejects an unknown proxy name with a stable id' {
         { Get-Architecture -Space nb201 -Index 0 | Measure-ZeroCostProxy magic -ErrorAction Stop } | Should -Throw -ErrorId 'NasPS.UnknownProxy*'
     }

@@ -118,14 +118,15 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
         var rng = new Rng(context.Seed);
         var network = ProxyNetworks.Build<float>(genome, context.Dataset.Classes());
         double total = 0;
-        for (int r = 0; r < Options.Repeats; r++)
+        int repeats = context.RepeatsOr(Options.Repeats);
+        for (int r = 0; r < repeats; r++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
             ProxyNetworks.Initialize(network, Initialisation, rng);
             total += Aggregate(Measure(network, input, Options.Epsilon, moments: Options.Estimator == EntropyEstimator.Gaussian), Options);
         }
-        string protocol = $"{Options.Describe()}; input: {input.Source}; seed {context.Seed}";
-        return new ProxyResult(Name, Version, total / Options.Repeats, protocol, Stopwatch.GetElapsedTime(start));
+        string protocol = $"{(Options with { Repeats = repeats }).Describe()}; input: {input.Source}; seed {context.Seed}";
+        return new ProxyResult(Name, Version, total / repeats, protocol, Stopwatch.GetElapsedTime(start));
     }
 
     // The noise protocol is data-free: a context batch is ignored (IZeroCostProxy.NeedsInput is false), so the same

@@ -32,11 +32,26 @@ public class ScoreAndCorrelateTests
         Assert.Equal(double.NegativeInfinity, table.Double(1, 6)); // all-none: disconnected, written as -inf, not replaced
     }
 
+    [Fact]
+    public void InitsOverridesTheProxysOwnCount()
+    {
+        var (code, text, err) = Run("score", "--space", "nb201", "--index", "1835", "--proxy", "synflow", "--inits", "1", "--seed", "4", "--format", "csv");
+        Assert.True(code == 0, err);
+        var genome = SearchSpaces.Get("nb201").FromIndex(1835);
+        var context = new ProxyContext { Dataset = Dataset.Cifar10, Seed = 4 };
+        double single = new SynflowProxy(SynflowVariant.Synflow, repeats: 1).Score(genome, context).Value;
+        double three = ZeroCostProxies.Get("synflow").Score(genome, context).Value;
+        Assert.NotEqual(single, three);
+        Assert.Equal(single, CsvTable.Parse(new StringReader(text), "out").Double(0, 6));
+    }
+
     [Theory]
     [InlineData(new[] { "score", "--space", "nb201", "--index", "0" }, "--proxy is required")]
     [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "magic" }, "Unknown proxy 'magic'")]
     [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "sed", "--batch", "8" }, "go with --data")]
     [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "sed", "--threads", "0" }, "--threads must be between 1 and 64")]
+    [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "synflow", "--inits", "0" }, "--inits must be between 1 and 1000")]
+    [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "synflow", "--inits", "2", "--weights", "w.safetensors" }, "--inits and --weights exclude each other")]
     public void ScoreUsageErrorsSayWhy(string[] args, string expected)
     {
         var (code, _, err) = Run(args);

@@ -103,6 +103,22 @@ public class ProxyProtocolTests
     }
 
     [Fact]
+    public void TheContextsRepeatsReplaceTheProtocolsCountAndAreRecorded()
+    {
+        var genome = Space.FromIndex(1835);
+        var context = new ProxyContext { Dataset = Dataset.Cifar10, Seed = 9 };
+        var once = new ProxyContext { Dataset = Dataset.Cifar10, Seed = 9, Repeats = 1 };
+        var logSynflow = ZeroCostProxies.Get("logsynflow");
+        var overridden = logSynflow.Score(genome, once);
+        Assert.Equal(new SynflowProxy(SynflowVariant.LogSynflow, repeats: 1).Score(genome, context).Value, overridden.Value);
+        Assert.Contains("mean of 1 init(s)", overridden.Protocol);
+        Assert.Contains("mean of 3 init(s)", logSynflow.Score(genome, context).Protocol);
+        var entropic = ZeroCostProxies.Get("entropic");
+        Assert.NotEqual(entropic.Score(genome, context).Value, entropic.Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Seed = 9, Repeats = 2 }).Value);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ProxyContext { Dataset = Dataset.Cifar10, Repeats = 0 });
+    }
+
+    [Fact]
     public void ACancelledScoreStopsWithoutScoringSideBySideOrInTurn()
     {
         var genome = Space.FromIndex(1835);
