@@ -3,6 +3,7 @@
 "<proxy> <architecture string>" lines and answers "<seconds> <value>", timing the same protocol as NasPS:
   logsynflow: build the NB201 network, 3 x (kaiming-normal fan_out init, float64, BN bypassed, |state|, ones input,
               backward of the summed logits, sum |W * log1p(g)| over conv/linear weights)
+  synflow1:   the same with one init and Sigma |W * g| (Synflow as zero-cost-nas runs it: one evaluation)
   naswot:     build, 3 x (kaiming init, train-mode forward of 64 images without gradients, ReLU-output codes,
               K = C C^T + (1-C)(1-C)^T in float32 as FreeREA, slogdet)
   swap:       build, 32 x (N(0,1) conv/linear weights, BN 1/0, train-mode forward of 16 images, distinct unit patterns)
@@ -40,13 +41,13 @@ def init(net, normal):
             nn.init.zeros_(m.bias)
 
 
-def logsynflow(arch, _):
+def logsynflow(arch, _, inits=3, term=torch.log1p):
     net = TinyNetwork(ops_of(arch), 10)
     for m in net.modules():
         if isinstance(m, nn.BatchNorm2d):
             m.forward = lambda x: x
     total = 0.0
-    for _ in range(3):
+    for _ in range(inits):
         init(net, normal=False)
         dnet = net.double()
         with torch.no_grad():
@@ -57,9 +58,14 @@ def logsynflow(arch, _):
         torch.sum(dnet(torch.ones(1, 3, 32, 32, dtype=torch.float64))).backward()
         for m in dnet.modules():
             if isinstance(m, (nn.Conv2d, nn.Linear)) and m.weight.grad is not None:
-                total += float(torch.sum(torch.abs(m.weight * torch.log1p(m.weight.grad))))
+                total += float(torch.sum(torch.abs(m.weight * term(m.weight.grad))))
         net = dnet.float()
-    return total / 3
+    return total / inits
+
+
+def synflow1(arch, images):
+    """Synflow with one initialisation (Σ|W ⊙ ∂R/∂W|): `nasps score --proxy synflow --inits 1`."""
+    return logsynflow(arch, images, inits=1, term=lambda g: g)
 
 
 def naswot(arch, images):
@@ -104,7 +110,7 @@ def main():
     torch.set_num_threads(2)
     torch.manual_seed(3)
     images = cifar10_batch(64)
-    proxies = {"logsynflow": logsynflow, "naswot": naswot, "swap": swap}
+    proxies = {"logsynflow": logsynflow, "synflow1": synflow1, "naswot": naswot, "swap": swap}
     for line in sys.stdin:
         name, arch = line.split()
         start = time.perf_counter()

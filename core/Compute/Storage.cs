@@ -31,7 +31,9 @@ internal sealed class Storage<E> : IScopedBuffer where E : unmanaged
     public static Storage<E> Allocate(int length) => AllocateIn(TensorScope.Current, length);
 
     /// <summary>A buffer owned by <paramref name="scope"/>, or by the GC when it is null.</summary>
-    public static Storage<E> AllocateIn(TensorScope? scope, int length)
+    /// <param name="overwritten">The caller writes every element before reading any: a reused GC array need not be
+    /// cleared first.</param>
+    public static Storage<E> AllocateIn(TensorScope? scope, int length, bool overwritten = false)
     {
         if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "A buffer length cannot be negative.");
         if (scope is null)
@@ -40,7 +42,7 @@ internal sealed class Storage<E> : IScopedBuffer where E : unmanaged
             // network's weight) is cleared and reused, which costs far less than fresh pages.
             if (BufferPool<E>.TakeForGc(length) is { } reused)
             {
-                Array.Clear(reused);
+                if (!overwritten) Array.Clear(reused);
                 return new Storage<E>(reused, length, pooled: false);
             }
             return new Storage<E>(new E[length], length, pooled: false);

@@ -21,8 +21,10 @@ public static class Tensors
         return new Tensor<T>(Storage<T>.Allocate(Shapes.Length(s)), s);
     }
 
+    /// <summary>An uninitialised tensor owned by <paramref name="scope"/> (the GC when null) whose every element the
+    /// caller writes.</summary>
     internal static Tensor<T> EmptyIn<T>(TensorScope? scope, int[] shape) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new(Storage<T>.AllocateIn(scope, Shapes.Length(shape)), (int[])shape.Clone());
+        new(Storage<T>.AllocateIn(scope, Shapes.Length(shape), overwritten: true), (int[])shape.Clone());
 
     public static Tensor<T> Zeros<T>(params int[] shape) where T : unmanaged, IFloatingPointIeee754<T> => Full(T.Zero, shape);
 
@@ -30,7 +32,7 @@ public static class Tensors
 
     public static Tensor<T> Full<T>(T value, params int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var t = Empty<T>(shape);
+        var t = EmptyIn<T>(TensorScope.Current, shape);
         t.Span.Fill(value);
         return t;
     }

@@ -41,8 +41,9 @@ public static class SynflowScore
     /// </summary>
     public static SynflowTerms Compute(Module<double> network, int resolution) => Compute(network, resolution, restore: true);
 
-    /// <param name="restore">Whether to put the network's values and BN mode back afterwards. A caller that initialises
-    /// the network again (or drops it) passes false and saves a copy of every parameter and buffer.</param>
+    /// <param name="restore">Whether to put the network's values, BN mode and cleared gradients back afterwards. A caller
+    /// that initialises the network again (or drops it) passes false and saves a copy of every parameter and buffer; the
+    /// gradients of the pass are then left in place (the next call clears them first).</param>
     /// <param name="only">The one variant the caller reads, or null for all three; the others are then left at 0,
     /// which saves a logarithm per weight or two.</param>
     public static SynflowTerms Compute(Module<double> network, int resolution, bool restore, SynflowVariant? only = null)
@@ -77,8 +78,8 @@ public static class SynflowScore
             {
                 for (int i = 0; i < state.Count; i++) saved[i].CopyTo(state[i].Span);
                 for (int i = 0; i < bns.Count; i++) bns[i].Bypassed = bypassed[i];
+                network.ZeroGrad();
             }
-            network.ZeroGrad();
         }
     }
 
