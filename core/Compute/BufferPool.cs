@@ -83,11 +83,7 @@ public static class BufferPool<E> where E : unmanaged
     public static E[] Rent(int length)
     {
         if (length == 0) return [];
-        E[]? array = null;
-        lock (Gate)
-        {
-            if (Free.TryGetValue(length, out var stack) && stack.Count > 0) array = stack.Pop();
-        }
+        var array = Pop(Free, length);
         BufferPool.OnRent(Bytes(length), fromRetained: array is not null);
         return array ?? GC.AllocateUninitializedArray<E>(length);
     }
@@ -97,14 +93,7 @@ public static class BufferPool<E> where E : unmanaged
         if (array.Length == 0) return;
         long bytes = Bytes(array.Length);
         bool keep = BufferPool.RetainedBytes + bytes <= BufferPool.RetainLimitBytes;
-        if (keep)
-        {
-            lock (Gate)
-            {
-                if (!Free.TryGetValue(array.Length, out var stack)) Free[array.Length] = stack = new Stack<E[]>();
-                stack.Push(array);
-            }
-        }
+        if (keep) Push(Free, array);
         BufferPool.OnReturn(bytes, keep);
     }
 
@@ -113,11 +102,7 @@ public static class BufferPool<E> where E : unmanaged
     internal static E[]? TakeForGc(int length)
     {
         if (length == 0) return null;
-        E[]? array = null;
-        lock (Gate)
-        {
-            if (Adopted.TryGetValue(length, out var stack) && stack.Count > 0) array = stack.Pop();
-        }
+        var array = Pop(Adopted, length);
         if (array is not null) BufferPool.OnDropRetained(Bytes(length));
         return array;
     }
@@ -129,12 +114,22 @@ public static class BufferPool<E> where E : unmanaged
         if (array.Length == 0) return;
         long bytes = Bytes(array.Length);
         if (BufferPool.RetainedBytes + bytes > BufferPool.RetainLimitBytes) return;
+        Push(Adopted, array);
+        BufferPool.OnAdopt(bytes);
+    }
+
+    private static E[]? Pop(Dictionary<int, Stack<E[]>> stock, int length)
+    {
+        lock (Gate) return stock.TryGetValue(length, out var stack) && stack.Count > 0 ? stack.Pop() : null;
+    }
+
+    private static void Push(Dictionary<int, Stack<E[]>> stock, E[] array)
+    {
         lock (Gate)
         {
-            if (!Adopted.TryGetValue(array.Length, out var stack)) Adopted[array.Length] = stack = new Stack<E[]>();
+            if (!stock.TryGetValue(array.Length, out var stack)) stock[array.Length] = stack = new Stack<E[]>();
             stack.Push(array);
         }
-        BufferPool.OnAdopt(bytes);
     }
 
     /// <summary>An array rented here that will never come back (it was handed to the GC): stop counting it.</summary>

@@ -38,8 +38,8 @@ internal sealed class Storage<E> : IScopedBuffer where E : unmanaged
         if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "A buffer length cannot be negative.");
         if (scope is null)
         {
-            // A GC array, zeroed as `new` would give it; a free pooled array of the same length (say, a disposed
-            // network's weight) is cleared and reused, which costs far less than fresh pages.
+            // A GC array, zeroed as `new` would give it; an adopted array of the same length (a disposed network's
+            // weight or gradient) is cleared and reused, which costs far less than fresh pages.
             if (BufferPool<E>.TakeForGc(length) is { } reused)
             {
                 if (!overwritten) Array.Clear(reused);
