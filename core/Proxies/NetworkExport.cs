@@ -57,7 +57,7 @@ public static class NetworkExport
             var files = HybridEdgeExport.Write(hybrid, stem, seed, init);
             return new NetworkExportFiles(files.Weights, files.Description, files.Parameters);
         }
-        var network = ProxyNetworks.Build<float>(genome, dataset.Classes());
+        using var network = ProxyNetworks.Build<float>(genome, dataset.Classes()); // its memory goes to the next network
         ProxyNetworks.Initialize(network, init, new Rng(seed));
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         network.SaveSafeTensors(full, new Dictionary<string, string>

@@ -78,7 +78,7 @@ public sealed class ZenProxy(int batch = 16, int repeats = 32) : IZeroCostProxy
             throw new ArgumentException($"Proxy '{Name}' does not support {genome.SpaceName} genomes ('{genome.Canonical}').", nameof(genome));
         long start = Stopwatch.GetTimestamp();
         int resolution = ProxyNetworks.Resolution(genome, context.Dataset);
-        var network = ProxyNetworks.Build<float>(genome, context.Dataset.Classes());
+        using var network = ProxyNetworks.Build<float>(genome, context.Dataset.Classes()); // its memory goes to the next network
         network.Train();
         var rng = new Rng(context.Seed);
         context.Weights?.LoadInto(network); // given weights: loaded once, the repeats differ only in x and ε
