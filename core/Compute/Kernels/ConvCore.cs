@@ -112,15 +112,29 @@ internal static unsafe class ConvCore<TL, TV, T>
             {
                 T* output = y + ((long)(n0 + b) * s.Cout + (long)g * coutG + co) * pixels;
                 T* source = chunkOutput + (long)co * columns + (long)b * imageColumns;
-                for (int i = 0; i < s.OutH; i++)
-                {
-                    var row = new ReadOnlySpan<T>(source + (long)i * rowColumns, s.OutW);
-                    var target = new Span<T>(output + (long)i * s.OutW, s.OutW);
-                    if (bias != null) TensorPrimitives.Add(row, bias[g * coutG + co], target);
-                    else row.CopyTo(target);
-                }
+                T* channelBias = bias == null ? null : bias + g * coutG + co;
+                // Compact columns hold the image's pixels contiguously, in output order: one copy.
+                if (rowColumns == s.OutW) CopyOut(source, output, pixels, channelBias);
+                else
+                    for (int i = 0; i < s.OutH; i++) CopyOut(source + (long)i * rowColumns, output + (long)i * s.OutW, s.OutW, channelBias);
             }
         }
+    }
+
+    /// <summary>dst[0..count) = src[0..count), plus *bias when given (one rounding, as a separate add would give).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyOut(T* src, T* dst, int count, T* bias)
+    {
+        if (bias == null)
+        {
+            GemmCore<TL, TV, T>.Copy(src, dst, count);
+            return;
+        }
+        T add = *bias;
+        TV lanes = TL.Broadcast(add);
+        int t = 0;
+        for (; t + TL.Count <= count; t += TL.Count) TL.Store(dst + t, TL.Add(TL.Load(src + t), lanes));
+        for (; t < count; t++) dst[t] = src[t] + add;
     }
 
     /// <summary>Unpadded 1×1 stride-1 convolutions, one image at a time: Y_g = W_g · x_g, x packed as it stands.</summary>

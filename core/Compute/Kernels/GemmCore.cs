@@ -18,8 +18,17 @@ internal static unsafe class GemmCore<TL, TV, T>
     where TV : unmanaged
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Depth block: a B panel (KC × NR) stays in L1 while the A block (MC × KC) streams from L2.</summary>
-    public const int KC = 256;
+    /// <summary>Longest depth block: a B panel (KC × NR) stays in L1 while the A block (MC × KC) streams from L2.</summary>
+    public const int KC = 320;
+
+    /// <summary>The depth block for a reduction of length k: the fewest blocks of at most <see cref="KC"/>, all of
+    /// (nearly) one length. Every block ends with a store of the C tile, so a short last block (288 = 256 + 32, the
+    /// C32 3×3 convolution) would cost a whole pass over C for a few steps.</summary>
+    public static int DepthBlock(int k)
+    {
+        int blocks = Math.Max(1, (k + KC - 1) / KC);
+        return (k + blocks - 1) / blocks;
+    }
     public static int MR => TL.TileRows;
     public static int NR => 2 * TL.Count;
     private static int MC => 96 / MR * MR;
@@ -61,9 +70,10 @@ internal static unsafe class GemmCore<TL, TV, T>
     public static void PackA(bool transposed, int m, int k, T* a, int lda, T* dst)
     {
         int mr = MR;
-        for (int pc = 0; pc < k; pc += KC)
+        int depthBlock = DepthBlock(k);
+        for (int pc = 0; pc < k; pc += depthBlock)
         {
-            int kc = Math.Min(KC, k - pc);
+            int kc = Math.Min(depthBlock, k - pc);
             for (int i0 = 0; i0 < m; i0 += mr)
             {
                 T* panel = PanelA(dst, m, pc, kc, i0);
@@ -98,9 +108,10 @@ internal static unsafe class GemmCore<TL, TV, T>
     public static void PackB(bool transposed, int k, int n, T* b, int ldb, T* dst)
     {
         int nr = NR, lanes = TL.Count;
-        for (int pc = 0; pc < k; pc += KC)
+        int depthBlock = DepthBlock(k);
+        for (int pc = 0; pc < k; pc += depthBlock)
         {
-            int kc = Math.Min(KC, k - pc);
+            int kc = Math.Min(depthBlock, k - pc);
             for (int j0 = 0; j0 < n; j0 += nr)
             {
                 T* panel = PanelB(dst, n, pc, kc, j0);
@@ -180,9 +191,10 @@ internal static unsafe class GemmCore<TL, TV, T>
         T* edge = stackalloc T[8 * 32];
         bool gathered = b.ColumnOffsets != null;
         T* gatherPanel = gathered ? Scratch<T>.Panel((long)KC * NR) : null;
-        for (int pc = 0; pc < k; pc += KC)
+        int depthBlock = DepthBlock(k);
+        for (int pc = 0; pc < k; pc += depthBlock)
         {
-            int kc = Math.Min(KC, k - pc);
+            int kc = Math.Min(depthBlock, k - pc);
             T betaBlock = pc == 0 ? beta : T.One;
             for (int ic = i0; ic < i1; ic += mc)
             {
@@ -237,6 +249,22 @@ internal static unsafe class GemmCore<TL, TV, T>
                 runLength[runs++] = 1;
             }
         }
+        // Runs all one vector long (rows of 8×8 images): one load and one store per run and depth step.
+        int width = UniformRunLength(runLength, runs);
+        if (cols == nr && (width == Vector256<T>.Count && Vector256.IsHardwareAccelerated || width == Vector512<T>.Count && Vector512.IsHardwareAccelerated))
+        {
+            int* source = stackalloc int[runs];
+            for (int r = 0; r < runs; r++) source[r] = b.ColumnOffsets[jr + runStart[r]];
+            for (int p = 0; p < kc; p++, panel += nr)
+            {
+                T* row = b.Data + b.RowOffsets[pc + p];
+                if (width == Vector256<T>.Count)
+                    for (int r = 0; r < runs; r++) Vector256.Store(Vector256.Load(row + source[r]), panel + r * width);
+                else
+                    for (int r = 0; r < runs; r++) Vector512.Store(Vector512.Load(row + source[r]), panel + r * width);
+            }
+            return;
+        }
         for (int p = 0; p < kc; p++, panel += nr)
         {
             T* row = b.Data + b.RowOffsets[pc + p];
@@ -244,6 +272,14 @@ internal static unsafe class GemmCore<TL, TV, T>
                 CopyShort(row + b.ColumnOffsets[jr + runStart[r]], panel + runStart[r], runLength[r]);
             for (int q = cols; q < nr; q++) panel[q] = T.Zero;
         }
+    }
+
+    /// <summary>The length every run shares, or 0 when they differ.</summary>
+    private static int UniformRunLength(int* runLength, int runs)
+    {
+        for (int r = 1; r < runs; r++)
+            if (runLength[r] != runLength[0]) return 0;
+        return runLength[0];
     }
 
     /// <summary>dst[0..count) = src[0..count) for short runs (an image row of 4–32 elements): the widest vector that
@@ -329,7 +365,7 @@ internal static unsafe class GemmCore<TL, TV, T>
     {
         int t = 0, lanes = TL.Count;
         for (; t + lanes <= count; t += lanes) TL.Store(dst + t, TL.Load(src + t));
-        for (; t < count; t++) dst[t] = src[t];
+        if (t < count) CopyShort(src + t, dst + t, count - t);
     }
     /// <summary>
     /// Dot products along the contiguous dimension of both operands: C[i, j] = Σ_t a_i[t]·b_j[t] (plus C's old value
