@@ -91,7 +91,7 @@ public abstract class MeasureProxyCommandBase : PSCmdlet
         try
         {
             // Workers compute only; everything PowerShell sees is written below, on the pipeline thread.
-            Parallel.For(0, _window.Count, new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = _stop.Token },
+            Compute.Kernels.Parallelism.For(_window.Count, new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = _stop.Token },
                 i => results[i] = Runner(_window[i].Dataset).ScoreOne(_window[i].Genome));
         }
         catch (OperationCanceledException)

@@ -52,7 +52,7 @@ public sealed class ProxyRunner(IReadOnlyList<IZeroCostProxy> proxies, ProxyCont
         }
         // Each architecture gets its share of the cores for its kernels (results never depend on the degree).
         int share = Math.Max(1, Compute.Kernels.Parallelism.Degree / Math.Min(ThrottleLimit, window.Count));
-        Parallel.For(0, window.Count, new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = context.Cancellation },
+        Compute.Kernels.Parallelism.For(window.Count, new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = context.Cancellation },
             i =>
             {
                 using var limit = Compute.Kernels.Parallelism.Limit(share);

@@ -42,6 +42,28 @@ public static class Parallelism
             for (int i = 0; i < count; i++) body(i);
             return;
         }
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = degree }, body);
+        For(count, new ParallelOptions { MaxDegreeOfParallelism = degree }, body);
+    }
+
+    /// <summary>
+    /// <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/> that fails the way the sequential loop would:
+    /// with the worker's own exception (the first, its stack kept) rather than an <see cref="AggregateException"/>, so
+    /// a caller's error handling (the CLI's usage errors, the cmdlets' error records) sees "needs 128 input images",
+    /// not "One or more errors occurred". Workers that only saw the cancellation surface as one
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static void For(int count, ParallelOptions options, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, count, options, body);
+        }
+        catch (AggregateException e)
+        {
+            var inner = e.Flatten().InnerExceptions;
+            var first = inner.FirstOrDefault(x => x is not OperationCanceledException) ?? inner.FirstOrDefault();
+            if (first is null) throw;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
     }
 }

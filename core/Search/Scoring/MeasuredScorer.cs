@@ -40,21 +40,13 @@ public sealed class MeasuredScorer : IArchitectureScorer
         else
         {
             var options = new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism, CancellationToken = cancellationToken };
-            try
+            // Each architecture gets its share of the cores for its kernels (results never depend on the degree).
+            int share = Math.Max(1, Compute.Kernels.Parallelism.Degree / Math.Min(_maxDegreeOfParallelism, genomes.Count));
+            Compute.Kernels.Parallelism.For(genomes.Count, options, i =>
             {
-                // Each architecture gets its share of the cores for its kernels (results never depend on the degree).
-                int share = Math.Max(1, Compute.Kernels.Parallelism.Degree / Math.Min(_maxDegreeOfParallelism, genomes.Count));
-                Parallel.For(0, genomes.Count, options, i =>
-                {
-                    using var limit = Compute.Kernels.Parallelism.Limit(share);
-                    result[i] = EvaluateOne(root, genomes[i], cancellationToken);
-                });
-            }
-            catch (AggregateException ex) when (cancellationToken.IsCancellationRequested && ex.Flatten().InnerExceptions.All(e => e is OperationCanceledException))
-            {
-                // A proxy that observed the token inside the loop: report it as the cancellation it is.
-                throw new OperationCanceledException(cancellationToken);
-            }
+                using var limit = Compute.Kernels.Parallelism.Limit(share);
+                result[i] = EvaluateOne(root, genomes[i], cancellationToken);
+            });
         }
         return result;
     }

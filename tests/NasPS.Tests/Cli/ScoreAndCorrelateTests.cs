@@ -45,6 +45,20 @@ public class ScoreAndCorrelateTests
         Assert.Equal(single, CsvTable.Parse(new StringReader(text), "out").Double(0, 6));
     }
 
+    [Fact]
+    public void TooFewImagesForAProxyIsAPlainErrorAlsoWhenArchitecturesRunSideBySide()
+    {
+        // naswot-official needs 128 images; --data alone gives 64. With --threads 2 the architectures are scored in
+        // parallel, which once surfaced as an unhandled AggregateException with a stack dump.
+        var (code, text, err) = Run("score", "--space", "nb201", "--index", "0,1", "--proxy", "naswot-official", "--threads", "2",
+            "--data", SharedData.Path("cifar10/test_batch_first1017.bin"), "--format", "csv");
+        Assert.Equal(1, code);
+        Assert.Contains("needs 128 input images", err);
+        Assert.DoesNotContain("One or more errors", err);
+        Assert.DoesNotContain(" at NasPS.", err);
+        Assert.Equal("", text);
+    }
+
     [Theory]
     [InlineData(new[] { "score", "--space", "nb201", "--index", "0" }, "--proxy is required")]
     [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "magic" }, "Unknown proxy 'magic'")]

@@ -24,4 +24,24 @@ public class ParallelismLimitTests
         Assert.Equal(global, Parallelism.Degree);
         Assert.Throws<ArgumentOutOfRangeException>(() => Parallelism.Limit(0));
     }
+
+    [Fact]
+    public void For_FailsWithTheWorkersOwnException_NotAnAggregate()
+    {
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+        var error = Assert.Throws<ArgumentException>(() => Parallelism.For(8, options, i =>
+        {
+            if (i == 5) throw new ArgumentException("item 5 is bad");
+        }));
+        Assert.Equal("item 5 is bad", error.Message);
+        Assert.Contains(nameof(For_FailsWithTheWorkersOwnException_NotAnAggregate), error.StackTrace); // thrown where it happened
+
+        using var stop = new CancellationTokenSource();
+        var cancelled = new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = stop.Token };
+        Assert.ThrowsAny<OperationCanceledException>(() => Parallelism.For(1000, cancelled, i =>
+        {
+            stop.Cancel();
+            stop.Token.ThrowIfCancellationRequested();
+        }));
+    }
 }
