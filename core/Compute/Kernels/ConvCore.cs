@@ -46,9 +46,9 @@ internal static unsafe class ConvCore<TL, TV, T>
         if (IsPointwise(s))
             ForEachImage(s.N, (n, parallelGemm) => ForwardPointwise((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm));
         else if (SamePadded.Applies(s))
-            ForwardChunks(x, packedW, groupLength, bias, y, s, new SamePadded(s, ImagesPerChunk(s, SamePadded.ImageSpan(s))));
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new SamePadded(s, ForwardImagesPerChunk(s, SamePadded.ImageSpan(s))));
         else
-            ForwardChunks(x, packedW, groupLength, bias, y, s, new Phased(s, ImagesPerChunk(s, Phased.ImageSpan(s))));
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new Phased(s, ForwardImagesPerChunk(s, Phased.ImageSpan(s))));
     }
 
     private static void ForwardChunks<TLayout>(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, TLayout layout)
@@ -86,6 +86,18 @@ internal static unsafe class ConvCore<TL, TV, T>
     private static int ImagesPerChunk(in Conv2dShape s, int span) => Math.Clamp(ChunkPixels / span, 1, s.N);
 
     private const int ChunkPixels = 1024;
+
+    /// <summary>Images per chunk of a forward convolution: about as many as <see cref="ImagesPerChunk"/>, in a number of
+    /// chunks the threads share evenly (64 images of 8×8 in chunks of 12 leave one thread 36 images and the other 28;
+    /// chunks of 11 split them 33/31). A GEMM's columns are independent, so the chunking never changes a result.</summary>
+    private static int ForwardImagesPerChunk(in Conv2dShape s, int span)
+    {
+        int images = ImagesPerChunk(s, span), degree = Parallelism.Degree;
+        if (degree <= 1 || images <= 1) return images;
+        int chunks = (s.N + images - 1) / images;
+        chunks = (chunks + degree - 1) / degree * degree;
+        return (s.N + chunks - 1) / chunks;
+    }
 
     /// <summary>Implicit GEMM over a chunk of images in a virtual layout: Y_g[coutG × columns] = W_g · tap rows, the
     /// columns either every virtual pixel (taps read in place) or, given <paramref name="compactColumns"/>, only the

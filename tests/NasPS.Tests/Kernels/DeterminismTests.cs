@@ -18,6 +18,8 @@ public class DeterminismTests
         { "1×1 single image", new Conv2dShape(1, 64, 8, 8, 64, 1, 1) },
         { "weight gradient over several chunks", new Conv2dShape(70, 8, 8, 8, 12, 3, 3, 2, 2, 1, 1) },
         { "depthwise", new Conv2dShape(3, 8, 9, 9, 8, 3, 3, PadH: 1, PadW: 1, Groups: 8) },
+        // 12 images of 8×8 per chunk on one thread; 11 on two, so that both threads get three chunks.
+        { "forward chunks sized for the thread count", new Conv2dShape(64, 8, 8, 8, 12, 3, 3, PadH: 1, PadW: 1) },
     };
 
     [Theory]
