@@ -240,7 +240,14 @@ internal static unsafe class GemmCore<TL, TV, T>
         int* runStart = stackalloc int[nr];
         int* runLength = stackalloc int[nr];
         int runs = 0;
-        for (int q = 0; q < cols; q++)
+        // Offsets increase along a panel, so a span of cols − 1 means one run (a whole image row): no scan.
+        if (b.ColumnOffsets[jr + cols - 1] - b.ColumnOffsets[jr] == cols - 1)
+        {
+            runStart[0] = 0;
+            runLength[0] = cols;
+            runs = 1;
+        }
+        for (int q = runs == 1 ? cols : 0; q < cols; q++)
         {
             if (runs > 0 && b.ColumnOffsets[jr + q] == b.ColumnOffsets[jr + q - 1] + 1) runLength[runs - 1]++;
             else
@@ -249,19 +256,23 @@ internal static unsafe class GemmCore<TL, TV, T>
                 runLength[runs++] = 1;
             }
         }
-        // Runs all one vector long (rows of 8×8 images): one load and one store per run and depth step.
+        // Runs of one length that is a whole number of vectors (image rows of 8, 16 or 32): vector copies, no tails.
         int width = UniformRunLength(runLength, runs);
-        if (cols == nr && (width == Vector256<T>.Count && Vector256.IsHardwareAccelerated || width == Vector512<T>.Count && Vector512.IsHardwareAccelerated))
+        int step = Vector512.IsHardwareAccelerated && width % Vector512<T>.Count == 0 ? Vector512<T>.Count
+            : Vector256.IsHardwareAccelerated && width % Vector256<T>.Count == 0 ? Vector256<T>.Count : 0;
+        if (cols == nr && width > 0 && step > 0)
         {
             int* source = stackalloc int[runs];
             for (int r = 0; r < runs; r++) source[r] = b.ColumnOffsets[jr + runStart[r]];
             for (int p = 0; p < kc; p++, panel += nr)
             {
                 T* row = b.Data + b.RowOffsets[pc + p];
-                if (width == Vector256<T>.Count)
-                    for (int r = 0; r < runs; r++) Vector256.Store(Vector256.Load(row + source[r]), panel + r * width);
-                else
-                    for (int r = 0; r < runs; r++) Vector512.Store(Vector512.Load(row + source[r]), panel + r * width);
+                for (int r = 0; r < runs; r++)
+                for (int t = 0; t < width; t += step)
+                {
+                    if (step == Vector512<T>.Count) Vector512.Store(Vector512.Load(row + source[r] + t), panel + r * width + t);
+                    else Vector256.Store(Vector256.Load(row + source[r] + t), panel + r * width + t);
+                }
             }
             return;
         }
@@ -432,7 +443,8 @@ internal static unsafe class GemmCore<TL, TV, T>
 /// the depth starting at Data + RowOffsets[p] with its columns contiguous (the implicit-GEMM form of a stride-1
 /// convolution over a padded image; in-place rows must stay readable NR columns past the last column); or gathered,
 /// element (p, j) at Data + RowOffsets[p] + ColumnOffsets[j], packed one panel at a time just before use (an implicit
-/// GEMM whose columns are not evenly spaced, e.g. the pixels of a chunk of small images without their padding).</summary>
+/// GEMM whose columns are not evenly spaced, e.g. the pixels of a chunk of small images without their padding; the
+/// column offsets strictly increase).</summary>
 internal readonly unsafe struct OperandB<T> where T : unmanaged
 {
     public readonly T* Data;
