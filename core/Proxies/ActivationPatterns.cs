@@ -81,12 +81,18 @@ public sealed class NaswotKernel
 {
     private readonly long[] _k;
     private ulong[] _codes = [];
+    // The agreements the last tensor added, kept for the same tensor added again next: the official filter hooks a
+    // ReLUConvBN block and the ReLU inside it, and both see one input (half the additions of a NB201 network).
+    private readonly long[] _lastAgreements;
+    private object? _lastActivation;
+    private long _lastUnits;
 
     public NaswotKernel(int batch)
     {
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch must hold at least one image.");
         Batch = batch;
         _k = new long[batch * batch];
+        _lastAgreements = new long[batch * batch];
     }
 
     public int Batch { get; }
@@ -94,11 +100,24 @@ public sealed class NaswotKernel
     /// <summary>Number of units accumulated so far (N_A).</summary>
     public long Units { get; private set; }
 
-    /// <summary>Adds the codes of one activation tensor [B, …] (unit = every element after the batch dimension).</summary>
+    /// <summary>Adds the codes of one activation tensor [B, …] (unit = every element after the batch dimension). The same
+    /// tensor object added twice in a row counts twice but is read once, so it must not change in place in between.</summary>
     public void Add<T>(Tensor<T> activation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (activation.Size(0) != Batch)
             throw new ArgumentException($"NASWOT kernel: an activation has batch {activation.Size(0)}; the kernel was made for {Batch}.", nameof(activation));
+        if (!ReferenceEquals(activation, _lastActivation))
+        {
+            _lastUnits = Agreements(activation, _lastAgreements);
+            _lastActivation = activation;
+        }
+        System.Numerics.Tensors.TensorPrimitives.Add(_k, _lastAgreements, _k);
+        Units += _lastUnits;
+    }
+
+    /// <summary>agreements[i, j] = units − Hamming(c_i, c_j) for one activation tensor; returns its units per image.</summary>
+    private long Agreements<T>(Tensor<T> activation, long[] agreements) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int units = activation.Length / Batch;
         int words = (units + 63) >> 6;
         if (_codes.Length < words * Batch) _codes = new ulong[words * Batch];
@@ -125,12 +144,12 @@ public sealed class NaswotKernel
                 for (int j = i; j < Batch; j++)
                 {
                     long agree = units - Hamming(ci, codes.AsSpan(j * words, words));
-                    _k[i * Batch + j] += agree;
-                    if (j != i) _k[j * Batch + i] += agree;
+                    agreements[i * Batch + j] = agree;
+                    agreements[j * Batch + i] = agree;
                 }
             }
         });
-        Units += units;
+        return units;
     }
 
     public long this[int i, int j] => _k[i * Batch + j];

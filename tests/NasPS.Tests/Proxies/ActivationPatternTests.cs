@@ -72,6 +72,28 @@ public class ActivationPatternTests
         }
     }
 
+    /// <summary>A tensor added again right away (a ReLUConvBN block and its ReLU see one input) is read once and counted
+    /// twice; anything in between starts afresh. The result equals adding distinct copies.</summary>
+    [Fact]
+    public void RepeatedTensorCountsAsOftenAsAdded()
+    {
+        var rng = new Rng(5);
+        float[] Values(int n) => Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        float[] a = Values(4 * 70), b = Values(4 * 9);
+        var reused = new NaswotKernel(4);
+        var ta = Tensors.FromArray<float>(a, 4, 70);
+        var tb = Tensors.FromArray<float>(b, 4, 9);
+        foreach (var t in new[] { ta, ta, tb, ta, ta, ta }) reused.Add(t);
+        var copies = new NaswotKernel(4);
+        foreach (var values in new[] { a, a, b, a, a, a }) copies.Add(Tensors.FromArray<float>((float[])values.Clone(), 4, values.Length / 4));
+        Assert.Equal(5 * 70 + 9, reused.Units);
+        Assert.Equal(copies.Units, reused.Units);
+        for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            Assert.Equal(copies[i, j], reused[i, j]);
+        Assert.Equal(copies.LogAbsDeterminant(), reused.LogAbsDeterminant());
+    }
+
     [Fact]
     public void IdenticalCodesGiveASingularKernelAndMinusInfinity()
     {
