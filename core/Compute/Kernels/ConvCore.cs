@@ -125,7 +125,7 @@ internal static unsafe class ConvCore<TL, TV, T>
                 T* output = y + ((long)(n0 + b) * s.Cout + (long)g * coutG + co) * pixels;
                 T* source = chunkOutput + (long)co * columns + (long)b * imageColumns;
                 T* channelBias = bias == null ? null : bias + g * coutG + co;
-                // Compact columns hold the image's pixels contiguously, in output order: one copy.
+                // Rows as wide as the output (gathered columns, or a layout without padding columns) are contiguous: one copy.
                 if (rowColumns == s.OutW) CopyOut(source, output, pixels, channelBias);
                 else
                     for (int i = 0; i < s.OutH; i++) CopyOut(source + (long)i * rowColumns, output + (long)i * s.OutW, s.OutW, channelBias);
