@@ -59,6 +59,13 @@ internal static class BackwardEngine
                 }
                 else if (pending.TryGetValue(input, out var acc))
                 {
+                    if (ReferenceEquals(acc.Storage, g.Storage))
+                    {
+                        // acc is this node's output gradient, taken over by the same input earlier in this loop (x + x + x,
+                        // or x + x + y): the inputs after it still read that gradient, so the sum goes into a copy.
+                        acc = pending[input] = Tensors.Clone(acc);
+                        outputGradAdopted = false;
+                    }
                     TensorPrimitives.Add(acc.ReadOnlySpan, gi.ReadOnlySpan, acc.Span);
                     if (!sharesOutputGrad) gi.Dispose();
                 }

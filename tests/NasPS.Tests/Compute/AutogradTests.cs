@@ -15,6 +15,27 @@ public class AutogradTests
         Assert.Equal([3.0, -3.0, 7.0], x.Grad!.ToArray());
     }
 
+    /// <summary>AddN hands its output gradient to every term; a term that appears more than once (an NB201 node reached
+    /// through two skip connections from one tensor) must get it once per appearance, and the terms after it the
+    /// gradient itself, not a running sum.</summary>
+    [Theory]
+    [InlineData(new[] { 0, 0, 0 }, 3.0, 0.0)]
+    [InlineData(new[] { 0, 0, 1 }, 2.0, 1.0)]
+    [InlineData(new[] { 1, 0, 0, 1, 0 }, 3.0, 2.0)]
+    public void ATermRepeatedInASumGetsTheGradientOncePerAppearance(int[] which, double perA, double perB)
+    {
+        using var scope = Tensors.NewScope();
+        var a = Tensors.FromArray<double>([1, -2, 3], 3);
+        var b = Tensors.FromArray<double>([4, 5, -6], 3);
+        a.RequiresGrad = b.RequiresGrad = true;
+        // Non-leaf terms: their gradients wait in the engine's pending sums, where the sharing happens.
+        var x = Ops.Scale(a, 2.0);
+        var z = Ops.Scale(b, 0.5);
+        Ops.Sum(Ops.AddN(which.Select(w => w == 0 ? x : z).ToList())).Backward();
+        Assert.Equal([2 * perA, 2 * perA, 2 * perA], a.Grad!.ToArray());
+        Assert.Equal([0.5 * perB, 0.5 * perB, 0.5 * perB], b.Grad?.ToArray() ?? [0.0, 0.0, 0.0]);
+    }
+
     [Fact]
     public void GradientsAccumulateUntilCleared()
     {
