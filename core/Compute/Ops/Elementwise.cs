@@ -167,13 +167,31 @@ public static partial class Ops
         return Graph.Record(y, "add", [a, b], dy => [dy, dy]);
     }
 
-    /// <summary>Sum of several same-shaped tensors, left to right (Python's sum order).</summary>
+    /// <summary>Sum of several same-shaped tensors, left to right (Python's sum order): ((t0 + t1) + t2) + …, each element
+    /// rounded as the pairwise adds would round it, but in one pass and one output: a block of the output takes every
+    /// term while it is still in L1. One term is returned as it is.</summary>
     public static Tensor<T> AddN<T>(IReadOnlyList<Tensor<T>> terms) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (terms.Count == 0) throw new ArgumentException("add: at least one tensor is needed.", nameof(terms));
-        var acc = terms[0];
-        for (int i = 1; i < terms.Count; i++) acc = Add(acc, terms[i]);
-        return acc;
+        if (terms.Count == 1) return terms[0];
+        var inputs = terms.ToArray();
+        foreach (var term in inputs) Shapes.RequireSame("add", inputs[0], term);
+        var y = Tensors.Empty<T>(inputs[0].ShapeArray);
+        var output = y.Span;
+        const int Block = 2048;
+        for (int start = 0; start < output.Length; start += Block)
+        {
+            int count = Math.Min(Block, output.Length - start);
+            var block = output.Slice(start, count);
+            TensorPrimitives.Add(inputs[0].ReadOnlySpan.Slice(start, count), inputs[1].ReadOnlySpan.Slice(start, count), block);
+            for (int i = 2; i < inputs.Length; i++) TensorPrimitives.Add(block, inputs[i].ReadOnlySpan.Slice(start, count), block);
+        }
+        return Graph.Record(y, "add", inputs, dy =>
+        {
+            var grads = new Tensor<T>?[inputs.Length];
+            Array.Fill(grads, dy);
+            return grads;
+        });
     }
 
     /// <summary>Element-wise product of same-shaped tensors.</summary>

@@ -106,11 +106,17 @@ public sealed class InferCell<T> : Module<T> where T : unmanaged, IFloatingPoint
         {
             using var node = cell is null ? null : Tensors.NewScope();
             var terms = new List<Tensor<T>>(j);
+            int noneEdge = -1;
             for (int e = 0; e < Nb201Genome.EdgeCount; e++)
             {
                 var (to, from) = Nb201Genome.Edges[e];
-                if (to == j) terms.Add(_layers[e].Forward(nodes[from]));
+                if (to != j) continue;
+                // A 'none' edge adds zeros, which changes nothing but the sign of a zero: it is summed only when no
+                // other edge reaches the node.
+                if (_layers[e] is Zero<T>) noneEdge = e;
+                else terms.Add(_layers[e].Forward(nodes[from]));
             }
+            if (terms.Count == 0) terms.Add(_layers[noneEdge].Forward(nodes[Nb201Genome.Edges[noneEdge].From]));
             nodes[j] = Ops.AddN(terms);
             if (node is not null) KeepOutside(nodes[j], node);
         }
