@@ -30,6 +30,27 @@ internal static class ChannelMath
         return sum;
     }
 
+    /// <summary>y = x·scale + shift in one pass, rounded twice (a product, then a sum), as a multiply pass followed by an
+    /// add pass would round it.</summary>
+    public static void ScaleShift<T>(ReadOnlySpan<T> x, T scale, T shift, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            Vector<T> vs = new(scale), vb = new(shift);
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var product = new Vector<T>(x[i..]) * vs;
+                (product + vb).CopyTo(y[i..]);
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            T product = x[i] * scale;
+            y[i] = product + shift;
+        }
+    }
+
     /// <summary>Σ (x − μ)·g.</summary>
     public static T CentredDot<T>(ReadOnlySpan<T> x, T mu, ReadOnlySpan<T> g) where T : unmanaged, IFloatingPointIeee754<T>
     {

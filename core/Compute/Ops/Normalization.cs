@@ -69,8 +69,7 @@ public static partial class Ops
             for (int i = 0; i < n; i++)
             {
                 int o = (i * c + ch) * hw;
-                TensorPrimitives.Multiply(xs.Slice(o, hw), scale, ys.Slice(o, hw));
-                TensorPrimitives.Add(ys.Slice(o, hw), shift, ys.Slice(o, hw));
+                ChannelMath.ScaleShift(xs.Slice(o, hw), scale, shift, ys.Slice(o, hw));
             }
         });
 
