@@ -13,18 +13,51 @@ public sealed class ProxyRunner(IReadOnlyList<IZeroCostProxy> proxies, ProxyCont
 
     public IReadOnlyList<IZeroCostProxy> Proxies { get; } = proxies;
 
-    /// <summary>Scores <paramref name="genomes"/>; results come back in order, lazily, a window of ThrottleLimit at a time.</summary>
+    /// <summary>Scores <paramref name="genomes"/>; results come back in input order, lazily. With a throttle limit above
+    /// one, up to that many architectures are scored at once and a freed slot takes the next architecture at once (no
+    /// waiting for the rest of a window: architectures differ in cost by 10× and more), a few architectures ahead of
+    /// the oldest one still running.</summary>
     public IEnumerable<ScoredArchitecture> Run(IEnumerable<Genome> genomes)
     {
-        var window = new List<Genome>(ThrottleLimit);
-        foreach (var genome in genomes)
+        if (ThrottleLimit == 1)
         {
-            window.Add(genome);
-            if (window.Count < ThrottleLimit) continue;
-            foreach (var scored in ScoreWindow(window)) yield return scored;
-            window.Clear();
+            foreach (var genome in genomes) yield return ScoreOne(genome);
+            yield break;
         }
-        foreach (var scored in ScoreWindow(window)) yield return scored;
+        // Each architecture gets its share of the cores for its kernels (results never depend on the degree).
+        int share = Math.Max(1, Compute.Kernels.Parallelism.Degree / ThrottleLimit);
+        int lookahead = 4 * ThrottleLimit;
+        using var slots = new SemaphoreSlim(ThrottleLimit);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
+        var inFlight = new Queue<Task<ScoredArchitecture>>();
+        try
+        {
+            foreach (var genome in genomes)
+            {
+                if (inFlight.Count == lookahead) yield return inFlight.Dequeue().GetAwaiter().GetResult();
+                inFlight.Enqueue(Task.Run(async () =>
+                {
+                    await slots.WaitAsync(stop.Token).ConfigureAwait(false);
+                    try
+                    {
+                        using var limit = Compute.Kernels.Parallelism.Limit(share);
+                        return ScoreOne(genome);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, stop.Token));
+            }
+            while (inFlight.Count > 0) yield return inFlight.Dequeue().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            // Stopped early (a failure, a cancellation, or a consumer that took only the first results): the scores
+            // still queued are dropped and those running finish before the semaphore goes.
+            stop.Cancel();
+            foreach (var task in inFlight) ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+        }
     }
 
     /// <summary>Scores one architecture with every proxy; a proxy that does not support it yields an error entry.</summary>
@@ -39,26 +72,6 @@ public sealed class ProxyRunner(IReadOnlyList<IZeroCostProxy> proxies, ProxyCont
             results.Add(proxy.Score(genome, context));
         }
         return new ScoredArchitecture(genome, results, null);
-    }
-
-    private ScoredArchitecture[] ScoreWindow(List<Genome> window)
-    {
-        var scored = new ScoredArchitecture[window.Count];
-        if (window.Count == 0) return scored;
-        if (ThrottleLimit == 1 || window.Count == 1)
-        {
-            for (int i = 0; i < window.Count; i++) scored[i] = ScoreOne(window[i]);
-            return scored;
-        }
-        // Each architecture gets its share of the cores for its kernels (results never depend on the degree).
-        int share = Math.Max(1, Compute.Kernels.Parallelism.Degree / Math.Min(ThrottleLimit, window.Count));
-        Compute.Kernels.Parallelism.For(window.Count, new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = context.Cancellation },
-            i =>
-            {
-                using var limit = Compute.Kernels.Parallelism.Limit(share);
-                scored[i] = ScoreOne(window[i]);
-            });
-        return scored;
     }
 }
 

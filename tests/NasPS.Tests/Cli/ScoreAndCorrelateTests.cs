@@ -160,6 +160,41 @@ public class ProxyRunnerTests
         Assert.Equal(one, two);
     }
 
+    /// <summary>Sleeps for a time that depends on the architecture, counts the scores started, and fails on request.</summary>
+    private sealed class SlowProxy(string? failOn = null) : IZeroCostProxy
+    {
+        private int _started;
+        public int Started => Volatile.Read(ref _started);
+        public string Name => "slow";
+        public string Version => "1";
+        public bool NeedsInput => false;
+        public bool Supports(Genome genome) => true;
+        public ProxyResult Score(Genome genome, ProxyContext context)
+        {
+            Interlocked.Increment(ref _started);
+            if (genome.Canonical == failOn) throw new ArgumentException($"cannot score {genome.Canonical}");
+            Thread.Sleep(genome.Canonical.Length % 7);
+            return new(Name, Version, genome.Canonical.Length, "test", TimeSpan.Zero);
+        }
+    }
+
+    [Fact]
+    public void SideBySide_StoppingEarlyStopsScoring_AndAFailureSurfacesAsItself()
+    {
+        var genomes = ArchitectureQuery.Random(SearchSpaces.Get("nb201"), 200, 9).ToList();
+        var context = new ProxyContext { Dataset = Dataset.Cifar10 };
+
+        var slow = new SlowProxy();
+        var firstThree = new ProxyRunner([slow], context) { ThrottleLimit = 2 }.Run(genomes).Take(3).ToList();
+        Assert.Equal(genomes.Take(3), firstThree.Select(s => s.Genome));
+        Thread.Sleep(50);
+        Assert.True(slow.Started < 20, $"{slow.Started} of 200 architectures were started for 3 results");
+
+        var failing = new SlowProxy(failOn: genomes[5].Canonical);
+        var error = Assert.Throws<ArgumentException>(() => new ProxyRunner([failing], context) { ThrottleLimit = 3 }.Run(genomes).ToList());
+        Assert.Contains(genomes[5].Canonical, error.Message);
+    }
+
     [Fact]
     public void AnUnsupportedArchitectureIsReportedNotThrown()
     {
