@@ -10,9 +10,9 @@ namespace NasPS.Cmdlets;
 /// What every Measure-* proxy cmdlet does: resolve each incoming architecture, score it (up to -ThrottleLimit at a
 /// time, on worker threads that never touch PowerShell), add one property per proxy, and pass the object on in order.
 /// </summary>
-public abstract class MeasureProxyCommandBase : PSCmdlet
+public abstract class MeasureProxyCommandBase : PSCmdlet, IDisposable
 {
-    private readonly List<(PSObject Item, Genome Genome, Dataset Dataset)> _window = [];
+    private OrderedParallel<(PSObject Item, Genome Genome, ProxyRunner Runner), ScoredArchitecture>? _scoring;
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _progressClock = Stopwatch.StartNew();
     private readonly Dictionary<Dataset, ProxyRunner> _runners = [];
@@ -62,6 +62,14 @@ public abstract class MeasureProxyCommandBase : PSCmdlet
                      $"{ThrottleLimit} at a time, initialisation seed {Seed}; each score becomes a property of the object.");
         if (InputBatch is null && proxies.Any(p => p.NeedsInput))
             WriteVerbose($"No -InputBatch: {string.Join(", ", proxies.Where(p => p.NeedsInput).Select(p => p.Name))} use their data-free default input (Gaussian noise); see each result's protocol.");
+        // Workers compute only; everything PowerShell sees is written on the pipeline thread, in input order. Side by
+        // side, each architecture's kernels get their share of the cores (values never depend on it).
+        int share = Math.Max(1, Compute.Kernels.Parallelism.Degree / ThrottleLimit);
+        _scoring = new(ThrottleLimit, work =>
+        {
+            using var limit = ThrottleLimit > 1 ? Compute.Kernels.Parallelism.Limit(share) : null;
+            return work.Runner.ScoreOne(work.Genome);
+        }, _stop.Token);
     }
 
     protected override void ProcessRecord()
@@ -69,13 +77,13 @@ public abstract class MeasureProxyCommandBase : PSCmdlet
         var item = InputObject!;
         if (PipelineObjects.GenomeOrError(this, item) is not { } genome) return;
         var dataset = PipelineObjects.DatasetOf(item, Dataset);
-        _window.Add((item, genome, dataset));
-        if (_window.Count >= ThrottleLimit) Flush();
+        _scoring!.Submit((item, genome, Runner(dataset)));
+        WriteScores(keep: _scoring.Lookahead - 1);
     }
 
     protected override void EndProcessing()
     {
-        Flush();
+        WriteScores(keep: 0);
         WriteVerbose($"Scored {_scored} architecture(s).");
         WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
     }
@@ -84,43 +92,50 @@ public abstract class MeasureProxyCommandBase : PSCmdlet
 
     private string Activity => $"Scoring with {string.Join(", ", _proxies.Select(p => p.Name))}";
 
-    private void Flush()
+    /// <summary>Writes finished scores in input order: waits until at most <paramref name="keep"/> are outstanding, then
+    /// writes whatever else has finished.</summary>
+    private void WriteScores(int keep)
     {
-        if (_window.Count == 0) return;
-        var results = new ScoredArchitecture[_window.Count];
         try
         {
-            // Workers compute only; everything PowerShell sees is written below, on the pipeline thread.
-            Compute.Kernels.Parallelism.For(_window.Count, new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = _stop.Token },
-                i => results[i] = Runner(_window[i].Dataset).ScoreOne(_window[i].Genome));
+            while (_scoring!.Count > keep) Write(_scoring.TakeOldest());
+            while (_scoring.TryTakeFinished(out var done)) Write(done);
         }
         catch (OperationCanceledException)
         {
             throw new PipelineStoppedException();
         }
-        for (int i = 0; i < results.Length; i++)
-        {
-            var (item, genome, _) = _window[i];
-            if (results[i].Error is string error)
-            {
-                WriteError(new ErrorRecord(new NotSupportedException(error), ErrorIds.ProxyNotSupported, ErrorCategory.InvalidOperation, genome.Canonical));
-                continue;
-            }
-            foreach (var result in results[i].Results)
-            {
-                if (!result.IsFinite) WriteWarning($"{result.Proxy} is {result.Value} for {genome.Canonical}; it is kept as is and ranks as the value says.");
-                PipelineObjects.SetScore(item, ProxyPropertyNames.For(result.Proxy), result.Proxy, result.Value);
-                WriteDebug($"{result.Proxy} v{result.Version} = {result.Value} ({result.Protocol}; {result.Elapsed.TotalMilliseconds:F1} ms)");
-            }
-            WriteObject(item);
-        }
-        _scored += _window.Count;
-        _window.Clear();
         if (_progressClock.ElapsedMilliseconds >= 250)
         {
             WriteProgress(new ProgressRecord(1, Activity, $"{_scored} architectures scored"));
             _progressClock.Restart();
         }
+    }
+
+    private void Write(((PSObject Item, Genome Genome, ProxyRunner Runner) Work, ScoredArchitecture Scored) done)
+    {
+        var ((item, genome, _), scored) = done;
+        _scored++;
+        if (scored.Error is string error)
+        {
+            WriteError(new ErrorRecord(new NotSupportedException(error), ErrorIds.ProxyNotSupported, ErrorCategory.InvalidOperation, genome.Canonical));
+            return;
+        }
+        foreach (var result in scored.Results)
+        {
+            if (!result.IsFinite) WriteWarning($"{result.Proxy} is {result.Value} for {genome.Canonical}; it is kept as is and ranks as the value says.");
+            PipelineObjects.SetScore(item, ProxyPropertyNames.For(result.Proxy), result.Proxy, result.Value);
+            WriteDebug($"{result.Proxy} v{result.Version} = {result.Value} ({result.Protocol}; {result.Elapsed.TotalMilliseconds:F1} ms)");
+        }
+        WriteObject(item);
+    }
+
+    /// <summary>After a stop or a failure: drops the architectures not yet started and waits for those running.</summary>
+    public void Dispose()
+    {
+        _scoring?.Dispose();
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private ProxyRunner Runner(Dataset dataset)

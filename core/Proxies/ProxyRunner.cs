@@ -26,38 +26,17 @@ public sealed class ProxyRunner(IReadOnlyList<IZeroCostProxy> proxies, ProxyCont
         }
         // Each architecture gets its share of the cores for its kernels (results never depend on the degree).
         int share = Math.Max(1, Compute.Kernels.Parallelism.Degree / ThrottleLimit);
-        int lookahead = 4 * ThrottleLimit;
-        using var slots = new SemaphoreSlim(ThrottleLimit);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
-        var inFlight = new Queue<Task<ScoredArchitecture>>();
-        try
+        using var scoring = new OrderedParallel<Genome, ScoredArchitecture>(ThrottleLimit, genome =>
         {
-            foreach (var genome in genomes)
-            {
-                if (inFlight.Count == lookahead) yield return inFlight.Dequeue().GetAwaiter().GetResult();
-                inFlight.Enqueue(Task.Run(async () =>
-                {
-                    await slots.WaitAsync(stop.Token).ConfigureAwait(false);
-                    try
-                    {
-                        using var limit = Compute.Kernels.Parallelism.Limit(share);
-                        return ScoreOne(genome);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }, stop.Token));
-            }
-            while (inFlight.Count > 0) yield return inFlight.Dequeue().GetAwaiter().GetResult();
-        }
-        finally
+            using var limit = Compute.Kernels.Parallelism.Limit(share);
+            return ScoreOne(genome);
+        }, context.Cancellation);
+        foreach (var genome in genomes)
         {
-            // Stopped early (a failure, a cancellation, or a consumer that took only the first results): the scores
-            // still queued are dropped and those running finish before the semaphore goes.
-            stop.Cancel();
-            foreach (var task in inFlight) ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+            if (scoring.Count == scoring.Lookahead) yield return scoring.TakeOldest().Result;
+            scoring.Submit(genome);
         }
+        while (scoring.Count > 0) yield return scoring.TakeOldest().Result;
     }
 
     /// <summary>Scores one architecture with every proxy; a proxy that does not support it yields an error entry.</summary>
