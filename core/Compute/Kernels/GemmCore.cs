@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NasPS.Compute.Kernels;
 
@@ -90,17 +91,108 @@ internal static unsafe class GemmCore<TL, TV, T>
                 }
                 else
                 {
+                    // Full panels of 8 rows go through 8 × 8 transposes; the rest (and the depth left over) element by element.
+                    int done = rows == 8 && mr == 8 ? TransposeBlocks(a + (long)i0 * lda + pc, lda, kc, panel) : 0;
                     for (int r = 0; r < mr; r++)
                     {
                         T* src = a + (long)(i0 + r) * lda + pc;
                         if (r < rows)
-                            for (int p = 0; p < kc; p++) panel[p * mr + r] = src[p];
+                            for (int p = done; p < kc; p++) panel[p * mr + r] = src[p];
                         else
-                            for (int p = 0; p < kc; p++) panel[p * mr + r] = T.Zero;
+                            for (int p = done; p < kc; p++) panel[p * mr + r] = T.Zero;
                     }
                 }
             }
         }
+    }
+
+    /// <summary>panel[p·8 + r] = a[r·lda + p] for 8 rows and the first multiple of 8 of <paramref name="depth"/> columns,
+    /// in 8 × 8 blocks transposed in registers (a third of the instructions of the element-by-element copy); returns
+    /// how many columns it packed (0 where the vector instructions are missing).</summary>
+    private static int TransposeBlocks(T* a, int lda, int depth, T* panel)
+    {
+        int blocks = depth / 8 * 8;
+        if (typeof(T) == typeof(double) && Avx512F.IsSupported)
+        {
+            double* s = (double*)a, d = (double*)panel;
+            for (int p = 0; p < blocks; p += 8) Transpose8x8(s + p, lda, d + p * 8);
+            return blocks;
+        }
+        if (typeof(T) == typeof(float) && Avx.IsSupported)
+        {
+            float* s = (float*)a, d = (float*)panel;
+            for (int p = 0; p < blocks; p += 8) Transpose8x8(s + p, lda, d + p * 8);
+            return blocks;
+        }
+        return 0;
+    }
+
+    /// <summary>d[j·8 + r] = s[r·lda + j] for an 8 × 8 block of doubles: pairs of rows interleaved, then 128-bit quarters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(double* s, int lda, double* d)
+    {
+        Vector512<double> r0 = Vector512.Load(s), r1 = Vector512.Load(s + lda), r2 = Vector512.Load(s + 2L * lda), r3 = Vector512.Load(s + 3L * lda);
+        Vector512<double> r4 = Vector512.Load(s + 4L * lda), r5 = Vector512.Load(s + 5L * lda), r6 = Vector512.Load(s + 6L * lda), r7 = Vector512.Load(s + 7L * lda);
+        // t0: (r0_0 r1_0)(r0_2 r1_2)(r0_4 r1_4)(r0_6 r1_6); t1: the odd columns; likewise for rows 2–3, 4–5, 6–7.
+        var t0 = Avx512F.UnpackLow(r0, r1);
+        var t1 = Avx512F.UnpackHigh(r0, r1);
+        var t2 = Avx512F.UnpackLow(r2, r3);
+        var t3 = Avx512F.UnpackHigh(r2, r3);
+        var t4 = Avx512F.UnpackLow(r4, r5);
+        var t5 = Avx512F.UnpackHigh(r4, r5);
+        var t6 = Avx512F.UnpackLow(r6, r7);
+        var t7 = Avx512F.UnpackHigh(r6, r7);
+        // 0x88 takes quarters 0 and 2 of each operand, 0xDD quarters 1 and 3.
+        var u0 = Avx512F.Shuffle4x128(t0, t2, 0x88); // columns 0, 4 of rows 0–3
+        var u1 = Avx512F.Shuffle4x128(t0, t2, 0xDD); // columns 2, 6
+        var u2 = Avx512F.Shuffle4x128(t1, t3, 0x88); // columns 1, 5
+        var u3 = Avx512F.Shuffle4x128(t1, t3, 0xDD); // columns 3, 7
+        var u4 = Avx512F.Shuffle4x128(t4, t6, 0x88); // the same for rows 4–7
+        var u5 = Avx512F.Shuffle4x128(t4, t6, 0xDD);
+        var u6 = Avx512F.Shuffle4x128(t5, t7, 0x88);
+        var u7 = Avx512F.Shuffle4x128(t5, t7, 0xDD);
+        Avx512F.Shuffle4x128(u0, u4, 0x88).Store(d);
+        Avx512F.Shuffle4x128(u2, u6, 0x88).Store(d + 8);
+        Avx512F.Shuffle4x128(u1, u5, 0x88).Store(d + 16);
+        Avx512F.Shuffle4x128(u3, u7, 0x88).Store(d + 24);
+        Avx512F.Shuffle4x128(u0, u4, 0xDD).Store(d + 32);
+        Avx512F.Shuffle4x128(u2, u6, 0xDD).Store(d + 40);
+        Avx512F.Shuffle4x128(u1, u5, 0xDD).Store(d + 48);
+        Avx512F.Shuffle4x128(u3, u7, 0xDD).Store(d + 56);
+    }
+
+    /// <summary>d[j·8 + r] = s[r·lda + j] for an 8 × 8 block of floats (the AVX transpose: interleave, shuffle, swap halves).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* s, int lda, float* d)
+    {
+        Vector256<float> r0 = Vector256.Load(s), r1 = Vector256.Load(s + lda), r2 = Vector256.Load(s + 2L * lda), r3 = Vector256.Load(s + 3L * lda);
+        Vector256<float> r4 = Vector256.Load(s + 4L * lda), r5 = Vector256.Load(s + 5L * lda), r6 = Vector256.Load(s + 6L * lda), r7 = Vector256.Load(s + 7L * lda);
+        var t0 = Avx.UnpackLow(r0, r1);   // r0_0 r1_0 r0_1 r1_1 | r0_4 r1_4 r0_5 r1_5
+        var t1 = Avx.UnpackHigh(r0, r1);  // r0_2 r1_2 r0_3 r1_3 | r0_6 r1_6 r0_7 r1_7
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        // 0x44 takes elements 0–1 of each operand's 128-bit half, 0xEE elements 2–3.
+        var u0 = Avx.Shuffle(t0, t2, 0x44);  // column 0 of rows 0–3 | column 4
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);  // column 1 | column 5
+        var u2 = Avx.Shuffle(t1, t3, 0x44);  // column 2 | column 6
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);  // column 3 | column 7
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        // Low halves of (rows 0–3, rows 4–7) are columns 0–3, high halves columns 4–7.
+        Avx.Permute2x128(u0, u4, 0x20).Store(d);
+        Avx.Permute2x128(u1, u5, 0x20).Store(d + 8);
+        Avx.Permute2x128(u2, u6, 0x20).Store(d + 16);
+        Avx.Permute2x128(u3, u7, 0x20).Store(d + 24);
+        Avx.Permute2x128(u0, u4, 0x31).Store(d + 32);
+        Avx.Permute2x128(u1, u5, 0x31).Store(d + 40);
+        Avx.Permute2x128(u2, u6, 0x31).Store(d + 48);
+        Avx.Permute2x128(u3, u7, 0x31).Store(d + 56);
     }
 
     /// <summary>Packs op(B) (k × n).</summary>
