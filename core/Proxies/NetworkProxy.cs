@@ -104,6 +104,16 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
                 context.Cancellation.ThrowIfCancellationRequested();
                 var network = networks[copy] ??= ProxyNetworks.Build<T>(genome, context.Dataset.Classes());
                 Prepare(network, context, rng);
+                if (r == repeats - 1)
+                {
+                    // The last evaluation runs here, beside the others: this thread would only wait otherwise, and with
+                    // the pool's threads busy a queued evaluation starts only when one of them is done (3 inits on 2
+                    // cores then ended with one core idle for most of an evaluation).
+                    using var limit = Parallelism.Limit(share);
+                    using var scope = Tensors.NewScope();
+                    results[r] = evaluate(network, context);
+                    continue;
+                }
                 running[copy] = Task.Run(() =>
                 {
                     using var limit = Parallelism.Limit(share);
