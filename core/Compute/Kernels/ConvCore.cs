@@ -112,6 +112,36 @@ internal static unsafe class ConvCore<TL, TV, T>
         int imageColumns = compact ? pixels : layout.ImageStride, rowColumns = compact ? s.OutW : layout.RowWidth;
         int columns = count * imageColumns;
         T* padded = Scratch<T>.Columns(layout.Length);
+        // Output rows that are whole GEMM tiles (32-wide images in float32) are computed tile by tile in place: no
+        // padding columns are computed, and the GEMM stores straight into y instead of a chunk buffer copied out after.
+        int nr = GemmCore<TL, TV, T>.NR, rowTiles = s.OutW / nr;
+        if (!compact && bias == null && s.OutW % nr == 0)
+        {
+            int tiles = count * s.OutH * rowTiles;
+            int* starts = stackalloc int[Math.Min(tiles, 1024)];
+            T** outputs = stackalloc T*[Math.Min(tiles, 1024)];
+            int[]? startArray = tiles > 1024 ? new int[tiles] : null;
+            nint[]? outputArray = tiles > 1024 ? new nint[tiles] : null;
+            fixed (int* heapStarts = startArray) fixed (nint* heapOutputs = outputArray)
+            {
+                if (startArray is not null) { starts = heapStarts; outputs = (T**)heapOutputs; }
+                for (int g = 0; g < s.Groups; g++)
+                {
+                    for (int b = 0; b < count; b++) layout.Fill(x, s, g, n0 + b, b, padded, clear: b == 0);
+                    int t = 0;
+                    for (int b = 0; b < count; b++)
+                    for (int i = 0; i < s.OutH; i++)
+                    for (int jt = 0; jt < rowTiles; jt++, t++)
+                    {
+                        starts[t] = b * layout.ImageStride + i * layout.RowWidth + jt * nr;
+                        outputs[t] = y + ((long)(n0 + b) * s.Cout + (long)g * coutG) * pixels + (long)i * s.OutW + jt * nr;
+                    }
+                    GemmCore<TL, TV, T>.ComputeTileList(coutG, kred, packedW + g * groupLength, padded, rowOffsets, tiles, starts, outputs,
+                        pixels, parallelGemm);
+                }
+            }
+            return;
+        }
         T* chunkOutput = Scratch<T>.Gather((long)coutG * columns);
         for (int g = 0; g < s.Groups; g++)
         {

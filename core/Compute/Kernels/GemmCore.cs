@@ -274,6 +274,61 @@ internal static unsafe class GemmCore<TL, TV, T>
         });
     }
 
+    /// <summary>
+    /// C tiles of NR columns read in place wherever they lie: tile t takes B's columns [starts[t], starts[t] + NR) (row p
+    /// of the depth at data + rowOffsets[p]) and writes all m rows of C at outputs[t], rows ldc apart. For convolutions
+    /// whose image rows are whole tiles: each tile is one run of pixels of an output row, so the GEMM skips the padding
+    /// columns between rows and stores straight into the output tensor. Every element is the same sequence of fused
+    /// multiply-adds as in <see cref="Compute"/>.
+    /// </summary>
+    public static void ComputeTileList(int m, int k, T* packedA, T* data, int* rowOffsets, int tiles, int* starts, T** outputs, int ldc, bool parallel)
+    {
+        int strips = parallel && (long)m * tiles * NR * k >= 64 * 1024 ? Math.Min(Parallelism.Degree, tiles) : 1;
+        if (strips <= 1)
+        {
+            ComputeListedTiles(m, k, packedA, data, rowOffsets, starts, outputs, ldc, 0, tiles);
+            return;
+        }
+        nint pa = (nint)packedA, pd = (nint)data, pr = (nint)rowOffsets, ps = (nint)starts, po = (nint)outputs;
+        Parallelism.For(strips, strip => ComputeListedTiles(m, k, (T*)pa, (T*)pd, (int*)pr, (int*)ps, (T**)po, ldc,
+            (int)((long)tiles * strip / strips), (int)((long)tiles * (strip + 1) / strips)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ComputeListedTiles(int m, int k, T* packedA, T* data, int* rowOffsets, int* starts, T** outputs, int ldc, int t0, int t1)
+    {
+        int mr = MR, nr = NR;
+        T* edge = stackalloc T[8 * 32];
+        int depthBlock = DepthBlock(k);
+        for (int pc = 0; pc < k; pc += depthBlock)
+        {
+            int kc = Math.Min(depthBlock, k - pc);
+            T betaBlock = pc == 0 ? T.Zero : T.One;
+            for (int t = t0; t < t1; t++)
+            {
+                T* panelB = data + starts[t];
+                for (int ir = 0; ir < m; ir += mr)
+                {
+                    int rows = Math.Min(mr, m - ir);
+                    T* panelA = PanelA(packedA, m, pc, kc, ir);
+                    T* tile = outputs[t] + (long)ir * ldc;
+                    if (rows == mr)
+                    {
+                        MicroKernel(kc, panelA, panelB, rowOffsets + pc, tile, ldc, T.One, betaBlock);
+                        continue;
+                    }
+                    MicroKernel(kc, panelA, panelB, rowOffsets + pc, edge, nr, T.One, T.Zero);
+                    for (int r = 0; r < rows; r++)
+                    for (int q = 0; q < nr; q++)
+                    {
+                        T* target = tile + (long)r * ldc + q;
+                        *target = betaBlock == T.Zero ? edge[r * nr + q] : edge[r * nr + q] + *target;
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>Rows [i0, i1) × columns [j0, j1) of C; i0 and j0 are tile boundaries.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ComputeTiles(int m, int n, int k, T alpha, T* packedA, OperandB<T> b, T beta, T* c, int ldc,

@@ -30,6 +30,10 @@ public class Conv2dKernelTests
         { "depthwise 5×5 dilation 2", new Conv2dShape(1, 8, 10, 10, 8, 5, 5, PadH: 4, PadW: 4, DilationH: 2, DilationW: 2, Groups: 8) },
         { "batch over chunks", new Conv2dShape(40, 4, 8, 8, 4, 3, 3, PadH: 1, PadW: 1) },
         { "1×1 batch over chunks", new Conv2dShape(70, 3, 4, 4, 5, 1, 1) },
+        // Output rows of 64 are whole GEMM tiles on every path (32 floats with AVX-512): computed in place, row by row;
+        // 12 output channels leave an edge panel of rows.
+        { "rows of whole tiles", new Conv2dShape(3, 3, 12, 64, 12, 3, 3, PadH: 1, PadW: 1) },
+        { "rows of whole tiles, dilated 5×5", new Conv2dShape(2, 2, 7, 64, 9, 5, 5, PadH: 4, PadW: 4, DilationH: 2, DilationW: 2) },
     };
 
     [Theory]
