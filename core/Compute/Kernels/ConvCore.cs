@@ -45,6 +45,8 @@ internal static unsafe class ConvCore<TL, TV, T>
         nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y;
         if (IsPointwise(s))
             ForEachImage(s.N, (n, parallelGemm) => ForwardPointwise((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm));
+        else if (ShiftedRows.Suits(s, bias != null))
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new ShiftedRows(s, ForwardImagesPerChunk(s, ShiftedRows.ImageSpan(s))));
         else if (SamePadded.Applies(s))
             ForwardChunks(x, packedW, groupLength, bias, y, s, new SamePadded(s, ForwardImagesPerChunk(s, SamePadded.ImageSpan(s))));
         else
@@ -58,7 +60,7 @@ internal static unsafe class ConvCore<TL, TV, T>
         // Small images waste many virtual columns (8×8 with pad 1: 81 computed per 64 kept); those GEMMs gather
         // just the kept pixels into each B panel instead, which costs a copy per panel row but no dropped work.
         int pixels = s.OutH * s.OutW;
-        int[] columnOffsets = layout.ImageStride * 5 > pixels * 6 ? CompactColumns(layout, s) : [];
+        int[] columnOffsets = layout.RowWidth != s.OutW && layout.ImageStride * 5 > pixels * 6 ? CompactColumns(layout, s) : [];
         var shape = s;
         fixed (int* offsets = rowOffsets) fixed (int* columns = columnOffsets)
         {
@@ -112,12 +114,15 @@ internal static unsafe class ConvCore<TL, TV, T>
         int imageColumns = compact ? pixels : layout.ImageStride, rowColumns = compact ? s.OutW : layout.RowWidth;
         int columns = count * imageColumns;
         T* padded = Scratch<T>.Columns(layout.Length);
-        // Output rows that are whole GEMM tiles (32-wide images in float32) are computed tile by tile in place: no
-        // padding columns are computed, and the GEMM stores straight into y instead of a chunk buffer copied out after.
-        int nr = GemmCore<TL, TV, T>.NR, rowTiles = s.OutW / nr;
-        if (!compact && bias == null && s.OutW % nr == 0)
+        // Output rows that are whole GEMM tiles (32-wide images in float32), or images whose rows follow each other with
+        // no padding columns (ShiftedRows), are computed tile by tile in place: no padding columns are computed, and the
+        // GEMM stores straight into y instead of a chunk buffer copied out after.
+        int nr = GemmCore<TL, TV, T>.NR;
+        bool unpaddedRows = layout.RowWidth == s.OutW && pixels % nr == 0;
+        int rowTiles = unpaddedRows ? pixels / nr : s.OutW / nr, rowsPerImage = unpaddedRows ? 1 : s.OutH;
+        if (!compact && bias == null && (unpaddedRows || s.OutW % nr == 0))
         {
-            int tiles = count * s.OutH * rowTiles;
+            int tiles = count * rowsPerImage * rowTiles;
             int* starts = stackalloc int[Math.Min(tiles, 1024)];
             T** outputs = stackalloc T*[Math.Min(tiles, 1024)];
             int[]? startArray = tiles > 1024 ? new int[tiles] : null;
@@ -130,7 +135,7 @@ internal static unsafe class ConvCore<TL, TV, T>
                     for (int b = 0; b < count; b++) layout.Fill(x, s, g, n0 + b, b, padded, clear: b == 0);
                     int t = 0;
                     for (int b = 0; b < count; b++)
-                    for (int i = 0; i < s.OutH; i++)
+                    for (int i = 0; i < rowsPerImage; i++)
                     for (int jt = 0; jt < rowTiles; jt++, t++)
                     {
                         starts[t] = b * layout.ImageStride + i * layout.RowWidth + jt * nr;
@@ -378,6 +383,95 @@ internal static unsafe class ConvCore<TL, TV, T>
                 T* source = image + (long)ci * s.H * s.W;
                 for (int h = 0; h < s.H; h++)
                     GemmCore<TL, TV, T>.Copy(source + (long)h * s.W, target + (long)h * RowWidth, s.W);
+            }
+        }
+    }
+
+    /// <summary>
+    /// 'Same' stride-1 convolutions of images narrower than a GEMM tile whose planes are whole tiles (8×8 and 16×16 in
+    /// float32): for each kw, every channel is stored once more with its rows shifted by kw·dw − PadW (zeros where the
+    /// shift leaves the image) and with no padding columns, images ImageStride = (H + PadH)·W apart (PadH zero rows
+    /// between images, as in <see cref="SamePadded"/>). Output pixel (b, i, j) is column v = b·ImageStride + i·W + j, and
+    /// tap (ci, kh, kw) reads copy (ci, kw) at v + kh·dh·W. An image's pixels are then consecutive columns, so the GEMM
+    /// takes them a tile at a time and writes y in place: no dropped columns, no gather, no copy-out, for KW copies of
+    /// the input instead of one.
+    /// </summary>
+    private readonly struct ShiftedRows : IVirtualLayout
+    {
+        public int Images { get; }
+        public int RowWidth { get; }
+        public int ImageStride { get; }
+        public long Length { get; }
+        private readonly int _lead;
+        private readonly long _planeStride;
+
+        public ShiftedRows(in Conv2dShape s, int images)
+        {
+            Images = images;
+            RowWidth = s.W;
+            ImageStride = ImageSpan(s);
+            _lead = s.PadH * s.W;
+            // Zero slack past the last image covers its bottom padding rows and the reads of its last tile.
+            _planeStride = _lead + (long)images * ImageStride + GemmCore<TL, TV, T>.NR + 64;
+            Length = (long)s.CinPerGroup * s.KW * _planeStride;
+        }
+
+        public static bool Suits(in Conv2dShape s, bool hasBias)
+        {
+            int nr = GemmCore<TL, TV, T>.NR;
+            return !hasBias && SamePadded.Applies(s) && s.W % nr != 0 && s.H * s.W % nr == 0;
+        }
+
+        public static int ImageSpan(in Conv2dShape s) => (s.H + s.PadH) * s.W;
+
+        public int[] RowOffsets(in Conv2dShape s)
+        {
+            var offsets = new int[ReductionLength(s)];
+            int row = 0;
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
+            for (int kh = 0; kh < s.KH; kh++)
+            for (int kw = 0; kw < s.KW; kw++)
+                offsets[row++] = checked((int)((ci * s.KW + kw) * _planeStride + kh * s.DilationH * RowWidth));
+            return offsets;
+        }
+
+        /// <summary>Writes image n (group g) as image b of the chunk: each shifted copy is one contiguous copy of the
+        /// image (rows follow each other with no padding), after which the columns the shift pulled in from the
+        /// neighbouring row are zeroed. <paramref name="clear"/> zeroes the rows between images (the images' own rows
+        /// are always written whole).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear)
+        {
+            int pixels = s.H * s.W, planes = s.CinPerGroup * s.KW;
+            if (clear)
+                for (int plane = 0; plane < planes; plane++)
+                {
+                    T* start = buffer + plane * _planeStride;
+                    new Span<T>(start, _lead).Clear();
+                    for (int slot = 0; slot < Images; slot++)
+                        new Span<T>(start + _lead + (long)slot * ImageStride + pixels, ImageStride - pixels).Clear();
+                    long tail = _lead + (long)Images * ImageStride;
+                    new Span<T>(start + tail, (int)(_planeStride - tail)).Clear();
+                }
+            T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * pixels;
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
+            for (int kw = 0; kw < s.KW; kw++)
+            {
+                // Column j of the copy holds input column j + shift; |shift| columns per row fall outside the image.
+                int shift = kw * s.DilationW - s.PadW;
+                T* target = buffer + (ci * s.KW + kw) * _planeStride + _lead + (long)b * ImageStride;
+                T* source = image + (long)ci * pixels;
+                int width = Math.Min(Math.Abs(shift), s.W);
+                if (width == s.W)
+                {
+                    new Span<T>(target, pixels).Clear();
+                    continue;
+                }
+                if (shift >= 0) GemmCore<TL, TV, T>.Copy(source + shift, target, pixels - shift);
+                else GemmCore<TL, TV, T>.Copy(source, target - shift, pixels + shift);
+                T* edge = shift >= 0 ? target + s.W - width : target;
+                for (int h = 0; h < s.H; h++, edge += s.W)
+                    for (int e = 0; e < width; e++) edge[e] = T.Zero;
             }
         }
     }

@@ -33,6 +33,9 @@ public class Conv2dKernelTests
         // Output rows of 64 are whole GEMM tiles on every path (32 floats with AVX-512): computed in place, row by row;
         // 12 output channels leave an edge panel of rows.
         { "rows of whole tiles", new Conv2dShape(3, 3, 12, 64, 12, 3, 3, PadH: 1, PadW: 1) },
+        // Images narrower than a tile whose planes are whole tiles (8×8, 16×16): shifted copies per kw, read in place.
+        { "shifted rows 16×16, groups 2", new Conv2dShape(3, 4, 16, 16, 10, 3, 3, PadH: 1, PadW: 1, Groups: 2) },
+        { "shifted rows 8×8, 5×5", new Conv2dShape(5, 3, 8, 8, 9, 5, 5, PadH: 2, PadW: 2) },
         { "rows of whole tiles, dilated 5×5", new Conv2dShape(2, 2, 7, 64, 9, 5, 5, PadH: 4, PadW: 4, DilationH: 2, DilationW: 2) },
     };
 
