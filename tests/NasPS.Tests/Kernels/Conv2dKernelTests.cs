@@ -36,6 +36,11 @@ public class Conv2dKernelTests
         // Images narrower than a tile whose planes are whole tiles (8×8, 16×16): shifted copies per kw, read in place.
         { "shifted rows 16×16, groups 2", new Conv2dShape(3, 4, 16, 16, 10, 3, 3, PadH: 1, PadW: 1, Groups: 2) },
         { "shifted rows 8×8, 5×5", new Conv2dShape(5, 3, 8, 8, 9, 5, 5, PadH: 2, PadW: 2) },
+        // Strided and unpadded convolutions with 8×8 outputs (whole-tile planes, rows narrower than a tile).
+        { "8×8 out, reduction 16→8", new Conv2dShape(3, 4, 16, 16, 10, 3, 3, 2, 2, 1, 1) },
+        { "8×8 out, unpadded 10→8", new Conv2dShape(2, 3, 10, 10, 5, 3, 3) },
+        { "8×8 out, stride 3", new Conv2dShape(2, 3, 24, 24, 4, 3, 3, 3, 3) },
+        { "8×8 out, asymmetric", new Conv2dShape(2, 3, 16, 18, 6, 3, 2, 2, 2, 1, 0, 1, 2) },
         { "rows of whole tiles, dilated 5×5", new Conv2dShape(2, 2, 7, 64, 9, 5, 5, PadH: 4, PadW: 4, DilationH: 2, DilationW: 2) },
     };
 
