@@ -138,17 +138,15 @@ public abstract class MeasureProxyCommandBase : PSCmdlet, IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>The runner for a dataset, made on first use; called on the pipeline thread only.</summary>
     private ProxyRunner Runner(Dataset dataset)
     {
-        lock (_runners)
-        {
-            if (!_runners.TryGetValue(dataset, out var runner))
-                _runners[dataset] = runner = new ProxyRunner(_proxies, new ProxyContext
-                {
-                    Dataset = dataset, Input = InputBatch, Seed = unchecked((ulong)Seed), Repeats = Inits > 0 ? Inits : null, Cancellation = _stop.Token,
-                });
-            return runner;
-        }
+        if (!_runners.TryGetValue(dataset, out var runner))
+            _runners[dataset] = runner = new ProxyRunner(_proxies, new ProxyContext
+            {
+                Dataset = dataset, Input = InputBatch, Seed = unchecked((ulong)Seed), Repeats = Inits > 0 ? Inits : null, Cancellation = _stop.Token,
+            });
+        return runner;
     }
 }
 

@@ -311,19 +311,7 @@ internal static unsafe class GemmCore<TL, TV, T>
                 {
                     int rows = Math.Min(mr, m - ir);
                     T* panelA = PanelA(packedA, m, pc, kc, ir);
-                    T* tile = outputs[t] + (long)ir * ldc;
-                    if (rows == mr)
-                    {
-                        MicroKernel(kc, panelA, panelB, rowOffsets + pc, tile, ldc, T.One, betaBlock);
-                        continue;
-                    }
-                    MicroKernel(kc, panelA, panelB, rowOffsets + pc, edge, nr, T.One, T.Zero);
-                    for (int r = 0; r < rows; r++)
-                    for (int q = 0; q < nr; q++)
-                    {
-                        T* target = tile + (long)r * ldc + q;
-                        *target = betaBlock == T.Zero ? edge[r * nr + q] : edge[r * nr + q] + *target;
-                    }
+                    Tile(kc, panelA, panelB, rowOffsets + pc, outputs[t] + (long)ir * ldc, ldc, rows, nr, T.One, betaBlock, edge);
                 }
             }
         }
@@ -356,25 +344,32 @@ internal static unsafe class GemmCore<TL, TV, T>
                     {
                         int rows = Math.Min(mr, m - ir);
                         T* panelA = PanelA(packedA, m, pc, kc, ir);
-                        T* tile = c + (long)ir * ldc + jr;
-                        if (rows == mr && cols == nr)
-                        {
-                            MicroKernel(kc, panelA, panelB, rowOffsets, tile, ldc, alpha, betaBlock);
-                            continue;
-                        }
-                        // Edge tile: the full tile into a buffer, then the valid part merged with the same
-                        // arithmetic as the full-tile store.
-                        MicroKernel(kc, panelA, panelB, rowOffsets, edge, nr, T.One, T.Zero);
-                        for (int r = 0; r < rows; r++)
-                        for (int q = 0; q < cols; q++)
-                        {
-                            T value = alpha * edge[r * nr + q];
-                            T* target = tile + (long)r * ldc + q;
-                            *target = betaBlock == T.Zero ? value : value + betaBlock * *target;
-                        }
+                        Tile(kc, panelA, panelB, rowOffsets, c + (long)ir * ldc + jr, ldc, rows, cols, alpha, betaBlock, edge);
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>One C tile of <paramref name="rows"/> × <paramref name="cols"/> (at most MR × NR): a full tile straight
+    /// from the micro-kernel; an edge tile computed whole into <paramref name="edge"/> (MR × NR), then its valid part
+    /// merged with the same arithmetic as the full-tile store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(int kc, T* panelA, T* panelB, int* rowOffsets, T* tile, int ldc, int rows, int cols, T alpha, T beta, T* edge)
+    {
+        int nr = NR;
+        if (rows == MR && cols == nr)
+        {
+            MicroKernel(kc, panelA, panelB, rowOffsets, tile, ldc, alpha, beta);
+            return;
+        }
+        MicroKernel(kc, panelA, panelB, rowOffsets, edge, nr, T.One, T.Zero);
+        for (int r = 0; r < rows; r++)
+        for (int q = 0; q < cols; q++)
+        {
+            T value = alpha * edge[r * nr + q];
+            T* target = tile + (long)r * ldc + q;
+            *target = beta == T.Zero ? value : value + beta * *target;
         }
     }
 
