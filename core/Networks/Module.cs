@@ -7,6 +7,10 @@ namespace NasPS.Networks;
 /// <summary>Called after a module's forward pass with its input and output (activation metrics hook ReLUs this way).</summary>
 public delegate void ForwardHook<T>(Module<T> module, Tensor<T> input, Tensor<T> output) where T : unmanaged, IFloatingPointIeee754<T>;
 
+/// <summary>Called before a module's forward pass with its input (PyTorch's forward pre-hook). A hook that needs only the
+/// input should be one of these: it leaves a parent free to fuse the module's work into its neighbours'.</summary>
+public delegate void ForwardPreHook<T>(Module<T> module, Tensor<T> input) where T : unmanaged, IFloatingPointIeee754<T>;
+
 /// <summary>
 /// A network building block in the shape of PyTorch's nn.Module: named child modules, parameters and buffers
 /// (state names are dotted paths, e.g. cells.0.layers.3.op.1.weight), train/eval mode and forward hooks.
@@ -23,6 +27,7 @@ public abstract class Module<T> : IDisposable where T : unmanaged, IFloatingPoin
     private readonly List<(string Name, Tensor<T> Tensor)> _buffers = [];
     private readonly List<(string Name, Int64Buffer Buffer)> _integerBuffers = [];
     private readonly List<ForwardHook<T>> _hooks = [];
+    private readonly List<ForwardPreHook<T>> _preHooks = [];
 
     /// <summary>The class name without generic arity ("ReLU", "ReLUConvBN"), as PyTorch's type(m).__name__.</summary>
     public string TypeName
@@ -37,9 +42,10 @@ public abstract class Module<T> : IDisposable where T : unmanaged, IFloatingPoin
 
     public bool IsTraining { get; private set; } = true;
 
-    /// <summary>Runs the module, then its forward hooks.</summary>
+    /// <summary>Runs the forward pre-hooks, the module, then its forward hooks.</summary>
     public Tensor<T> Forward(Tensor<T> input)
     {
+        RunForwardPreHooks(input);
         var output = ForwardCore(input);
         if (_hooks.Count > 0)
             foreach (var hook in _hooks.ToArray()) hook(this, input, output);
@@ -54,6 +60,28 @@ public abstract class Module<T> : IDisposable where T : unmanaged, IFloatingPoin
         ArgumentNullException.ThrowIfNull(hook);
         _hooks.Add(hook);
         return new HookRemover(() => _hooks.Remove(hook));
+    }
+
+    /// <summary>Adds a hook called with the input before every forward pass; dispose the result to remove it.</summary>
+    public IDisposable RegisterForwardPreHook(ForwardPreHook<T> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        _preHooks.Add(hook);
+        return new HookRemover(() => _preHooks.Remove(hook));
+    }
+
+    /// <summary>True when forward hooks (which see the output) are registered: the module's output must then be computed
+    /// as such, not fused into a neighbour's work.</summary>
+    public bool HasForwardHooks => _hooks.Count > 0;
+
+    public bool HasForwardPreHooks => _preHooks.Count > 0;
+
+    /// <summary>Runs the pre-hooks; a parent that computes this module's work itself (fused with another op) calls it in
+    /// place of <see cref="Forward"/>, so the hooks still see the input.</summary>
+    protected internal void RunForwardPreHooks(Tensor<T> input)
+    {
+        if (_preHooks.Count > 0)
+            foreach (var hook in _preHooks.ToArray()) hook(this, input);
     }
 
     private sealed class HookRemover(Action remove) : IDisposable

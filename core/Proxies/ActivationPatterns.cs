@@ -33,12 +33,18 @@ public static class ActivationPatterns
                 ? ProxyNetworks.IsHookedActivation(module)
                 : module.TypeName.Contains("ReLU", StringComparison.Ordinal);
             if (!selected) continue;
-            bool useInput = hooks == PatternHooks.ReluNamedInputs;
-            registrations.Add(module.RegisterForwardHook((_, input, output) =>
-            {
-                var t = useInput ? input : output;
-                if (t.Rank >= 3) onActivation(t); // feature maps and token maps, never [N, features] vectors
-            }));
+            // Feature maps and token maps, never [N, features] vectors. Inputs are read by pre-hooks, which leave a
+            // ReLUConvBN free to fuse its ReLU into the convolution.
+            if (hooks == PatternHooks.ReluNamedInputs)
+                registrations.Add(module.RegisterForwardPreHook((_, input) =>
+                {
+                    if (input.Rank >= 3) onActivation(input);
+                }));
+            else
+                registrations.Add(module.RegisterForwardHook((_, _, output) =>
+                {
+                    if (output.Rank >= 3) onActivation(output);
+                }));
         }
         return new Registrations(registrations);
     }

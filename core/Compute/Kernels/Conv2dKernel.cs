@@ -10,8 +10,10 @@ namespace NasPS.Compute.Kernels;
 /// </summary>
 public static class Conv2dKernel
 {
-    /// <summary>y[N,Cout,OutH,OutW] = conv(x, w) + bias (bias may be empty).</summary>
-    public static unsafe void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y, in Conv2dShape s)
+    /// <summary>y[N,Cout,OutH,OutW] = conv(x, w) + bias (bias may be empty); with <paramref name="rectifyInput"/>,
+    /// conv(max(x, 0), w) + bias, the ReLU applied while the input is staged (not for depthwise convolutions).</summary>
+    public static unsafe void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y, in Conv2dShape s,
+        bool rectifyInput = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         s.Validate();
@@ -24,9 +26,9 @@ public static class Conv2dKernel
             T* b = bias.IsEmpty ? null : pb;
             switch (KernelPaths.For<T>())
             {
-                case KernelPath.Avx512: ConvCore<Lanes512<T>, Vector512<T>, T>.Forward(px, pw, b, py, s); break;
-                case KernelPath.Avx2: ConvCore<Lanes256<T>, Vector256<T>, T>.Forward(px, pw, b, py, s); break;
-                default: ConvCore<LanesScalar<T>, T, T>.Forward(px, pw, b, py, s); break;
+                case KernelPath.Avx512: ConvCore<Lanes512<T>, Vector512<T>, T>.Forward(px, pw, b, py, s, rectifyInput); break;
+                case KernelPath.Avx2: ConvCore<Lanes256<T>, Vector256<T>, T>.Forward(px, pw, b, py, s, rectifyInput); break;
+                default: ConvCore<LanesScalar<T>, T, T>.Forward(px, pw, b, py, s, rectifyInput); break;
             }
         }
     }

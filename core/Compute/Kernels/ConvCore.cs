@@ -29,10 +29,13 @@ internal static unsafe class ConvCore<TL, TV, T>
 
     // ---------------------------------------------------------------- forward
 
-    public static void Forward(T* x, T* w, T* bias, T* y, Conv2dShape s)
+    /// <summary>y = conv(x, w) + bias, or conv(max(x, 0), w) + bias with <paramref name="rectifyInput"/>: the ReLU in front of
+    /// a convolution is applied where the input is staged for the GEMM anyway, which saves a pass over x and its output.</summary>
+    public static void Forward(T* x, T* w, T* bias, T* y, Conv2dShape s, bool rectifyInput = false)
     {
         if (IsDepthwise(s))
         {
+            if (rectifyInput) throw new NotSupportedException("A rectified input is staged by the GEMM routes only, not the depthwise one.");
             DepthwiseForward(x, w, bias, y, s);
             return;
         }
@@ -44,16 +47,16 @@ internal static unsafe class ConvCore<TL, TV, T>
             GemmCore<TL, TV, T>.PackA(false, coutG, kred, w + (long)g * coutG * kred, kred, packedW + g * groupLength);
         nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y;
         if (IsPointwise(s))
-            ForEachImage(s.N, (n, parallelGemm) => ForwardPointwise((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm));
+            ForEachImage(s.N, (n, parallelGemm) => ForwardPointwise((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm, rectifyInput));
         else if (ShiftedRows.Suits(s, bias != null))
-            ForwardChunks(x, packedW, groupLength, bias, y, s, new ShiftedRows(s, ForwardImagesPerChunk(s, ShiftedRows.ImageSpan(s))));
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new ShiftedRows(s, ForwardImagesPerChunk(s, ShiftedRows.ImageSpan(s))), rectifyInput);
         else if (SamePadded.Applies(s))
-            ForwardChunks(x, packedW, groupLength, bias, y, s, new SamePadded(s, ForwardImagesPerChunk(s, SamePadded.ImageSpan(s))));
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new SamePadded(s, ForwardImagesPerChunk(s, SamePadded.ImageSpan(s))), rectifyInput);
         else
-            ForwardChunks(x, packedW, groupLength, bias, y, s, new Phased(s, ForwardImagesPerChunk(s, Phased.ImageSpan(s))));
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new Phased(s, ForwardImagesPerChunk(s, Phased.ImageSpan(s))), rectifyInput);
     }
 
-    private static void ForwardChunks<TLayout>(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, TLayout layout)
+    private static void ForwardChunks<TLayout>(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, TLayout layout, bool rectify)
         where TLayout : struct, IVirtualLayout
     {
         int[] rowOffsets = layout.RowOffsets(s);
@@ -67,7 +70,7 @@ internal static unsafe class ConvCore<TL, TV, T>
             nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, po = (nint)offsets, pcol = (nint)columns;
             int chunks = (s.N + layout.Images - 1) / layout.Images;
             ForEachImage(chunks, (chunk, parallelGemm) => ForwardChunk((T*)px, (T*)pw, groupLength, (int*)po, (int*)pcol,
-                (T*)pb, (T*)py, shape, layout, chunk * layout.Images, parallelGemm));
+                (T*)pb, (T*)py, shape, layout, chunk * layout.Images, parallelGemm, rectify));
         }
     }
 
@@ -105,7 +108,7 @@ internal static unsafe class ConvCore<TL, TV, T>
     /// columns either every virtual pixel (taps read in place) or, given <paramref name="compactColumns"/>, only the
     /// kept ones (taps gathered).</summary>
     private static void ForwardChunk<TLayout>(T* x, T* packedW, long groupLength, int* rowOffsets, int* compactColumns, T* bias,
-        T* y, in Conv2dShape s, TLayout layout, int n0, bool parallelGemm) where TLayout : struct, IVirtualLayout
+        T* y, in Conv2dShape s, TLayout layout, int n0, bool parallelGemm, bool rectify) where TLayout : struct, IVirtualLayout
     {
         int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup;
         int count = Math.Min(layout.Images, s.N - n0);
@@ -132,7 +135,7 @@ internal static unsafe class ConvCore<TL, TV, T>
                 if (startArray is not null) { starts = heapStarts; outputs = (T**)heapOutputs; }
                 for (int g = 0; g < s.Groups; g++)
                 {
-                    for (int b = 0; b < count; b++) layout.Fill(x, s, g, n0 + b, b, padded, clear: b == 0);
+                    for (int b = 0; b < count; b++) layout.Fill(x, s, g, n0 + b, b, padded, clear: b == 0, rectify);
                     int t = 0;
                     for (int b = 0; b < count; b++)
                     for (int i = 0; i < rowsPerImage; i++)
@@ -150,7 +153,7 @@ internal static unsafe class ConvCore<TL, TV, T>
         T* chunkOutput = Scratch<T>.Gather((long)coutG * columns);
         for (int g = 0; g < s.Groups; g++)
         {
-            for (int b = 0; b < count; b++) layout.Fill(x, s, g, n0 + b, b, padded, clear: b == 0);
+            for (int b = 0; b < count; b++) layout.Fill(x, s, g, n0 + b, b, padded, clear: b == 0, rectify);
             var taps = compact ? OperandB<T>.Gathered(padded, rowOffsets, compactColumns) : OperandB<T>.InPlace(padded, rowOffsets);
             GemmCore<TL, TV, T>.Compute(coutG, columns, kred, T.One, packedW + g * groupLength, taps, T.Zero, chunkOutput, columns,
                 parallelGemm);
@@ -185,7 +188,7 @@ internal static unsafe class ConvCore<TL, TV, T>
     }
 
     /// <summary>Unpadded 1×1 stride-1 convolutions, one image at a time: Y_g = W_g · x_g, x packed as it stands.</summary>
-    private static void ForwardPointwise(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, int n, bool parallelGemm)
+    private static void ForwardPointwise(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, int n, bool parallelGemm, bool rectify)
     {
         int pixels = s.H * s.W, cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
         T* packedImage = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(cinG, pixels));
@@ -200,7 +203,7 @@ internal static unsafe class ConvCore<TL, TV, T>
                     new Span<T>(output + (long)co * pixels, pixels).Fill(bias[g * coutG + co]);
                 beta = T.One;
             }
-            GemmCore<TL, TV, T>.PackB(false, cinG, pixels, image, pixels, packedImage);
+            GemmCore<TL, TV, T>.PackB(false, cinG, pixels, image, pixels, packedImage, rectify);
             GemmCore<TL, TV, T>.Compute(coutG, pixels, cinG, T.One, packedW + g * groupLength, OperandB<T>.Packed(packedImage),
                 beta, output, pixels, parallelGemm);
         }
@@ -216,8 +219,9 @@ internal static unsafe class ConvCore<TL, TV, T>
         int ImageStride { get; }
         long Length { get; }
         int[] RowOffsets(in Conv2dShape s);
-        /// <summary>Writes image n (group g) as image b of the chunk; <paramref name="clear"/> zeroes the buffer first.</summary>
-        void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear);
+        /// <summary>Writes image n (group g) as image b of the chunk, max(x, 0) with <paramref name="rectify"/>;
+        /// <paramref name="clear"/> zeroes the buffer first.</summary>
+        void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear, bool rectify);
     }
 
     /// <summary>
@@ -280,7 +284,7 @@ internal static unsafe class ConvCore<TL, TV, T>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear)
+        public void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear, bool rectify)
         {
             if (clear) new Span<T>(buffer, checked((int)Length)).Clear();
             T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * s.H * s.W;
@@ -293,19 +297,20 @@ internal static unsafe class ConvCore<TL, TV, T>
                 // Phase (a, bw) of this row lies bw plane strides past phase (a, 0).
                 T* target = buffer + ((long)ci * sh * sw + a * sw) * _planeStride + (long)b * ImageStride
                     + (long)(_rowsBefore + u) * RowWidth + _columnsBefore;
-                if (sw == 1) GemmCore<TL, TV, T>.Copy(source, target, s.W);
-                else if (sw == 2) Deinterleave(source, s.W, target, target + _planeStride);
+                if (sw == 1) GemmCore<TL, TV, T>.Copy(source, target, s.W, rectify);
+                else if (sw == 2) Deinterleave(source, s.W, target, target + _planeStride, rectify);
                 else
                     for (int bw = 0; bw < sw; bw++, target += _planeStride)
-                        for (int v = 0, w = bw; w < s.W; v++, w += sw) target[v] = source[w];
+                        for (int v = 0, w = bw; w < s.W; v++, w += sw) target[v] = rectify ? T.Max(source[w], T.Zero) : source[w];
             }
         }
     }
 
-    /// <summary>even[v] = source[2v], odd[v] = source[2v + 1] (a stride-2 row split into its two phases). For 4-byte
-    /// elements, pairs are read as 8-byte integers and narrowed: the low halves are the even elements (little-endian).</summary>
+    /// <summary>even[v] = source[2v], odd[v] = source[2v + 1] (a stride-2 row split into its two phases), each max(·, 0)
+    /// with <paramref name="rectify"/>. For 4-byte elements, pairs are read as 8-byte integers and narrowed: the low halves
+    /// are the even elements (little-endian).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Deinterleave(T* source, int width, T* even, T* odd)
+    private static void Deinterleave(T* source, int width, T* even, T* odd, bool rectify)
     {
         int v = 0;
         if (sizeof(T) == 4 && Vector256.IsHardwareAccelerated)
@@ -314,14 +319,21 @@ internal static unsafe class ConvCore<TL, TV, T>
             {
                 var low = Vector256.Load((ulong*)(source + 2 * v));
                 var high = Vector256.Load((ulong*)(source + 2 * v) + Vector256<ulong>.Count);
-                Vector256.Narrow(low, high).Store((uint*)(even + v));
-                Vector256.Narrow(Vector256.ShiftRightLogical(low, 32), Vector256.ShiftRightLogical(high, 32)).Store((uint*)(odd + v));
+                var evens = Vector256.Narrow(low, high).As<uint, T>();
+                var odds = Vector256.Narrow(Vector256.ShiftRightLogical(low, 32), Vector256.ShiftRightLogical(high, 32)).As<uint, T>();
+                if (rectify)
+                {
+                    evens = Vector256.Max(evens, Vector256<T>.Zero);
+                    odds = Vector256.Max(odds, Vector256<T>.Zero);
+                }
+                evens.Store(even + v);
+                odds.Store(odd + v);
             }
         }
         for (; 2 * v < width; v++)
         {
-            even[v] = source[2 * v];
-            if (2 * v + 1 < width) odd[v] = source[2 * v + 1];
+            even[v] = rectify ? T.Max(source[2 * v], T.Zero) : source[2 * v];
+            if (2 * v + 1 < width) odd[v] = rectify ? T.Max(source[2 * v + 1], T.Zero) : source[2 * v + 1];
         }
     }
 
@@ -373,7 +385,7 @@ internal static unsafe class ConvCore<TL, TV, T>
 
         /// <summary>Writes image n (group g) as image b of the chunk; <paramref name="clear"/> zeroes the buffer first.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear)
+        public void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear, bool rectify)
         {
             if (clear) new Span<T>(buffer, checked((int)Length)).Clear();
             T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * s.H * s.W;
@@ -382,7 +394,7 @@ internal static unsafe class ConvCore<TL, TV, T>
                 T* target = buffer + ci * ChannelStride + Lead + (long)b * ImageStride;
                 T* source = image + (long)ci * s.H * s.W;
                 for (int h = 0; h < s.H; h++)
-                    GemmCore<TL, TV, T>.Copy(source + (long)h * s.W, target + (long)h * RowWidth, s.W);
+                    GemmCore<TL, TV, T>.Copy(source + (long)h * s.W, target + (long)h * RowWidth, s.W, rectify);
             }
         }
     }
@@ -440,7 +452,7 @@ internal static unsafe class ConvCore<TL, TV, T>
         /// neighbouring row are zeroed. <paramref name="clear"/> zeroes the rows between images (the images' own rows
         /// are always written whole).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear)
+        public void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear, bool rectify)
         {
             int pixels = s.H * s.W, planes = s.CinPerGroup * s.KW;
             if (clear)
@@ -467,8 +479,8 @@ internal static unsafe class ConvCore<TL, TV, T>
                     new Span<T>(target, pixels).Clear();
                     continue;
                 }
-                if (shift >= 0) GemmCore<TL, TV, T>.Copy(source + shift, target, pixels - shift);
-                else GemmCore<TL, TV, T>.Copy(source, target - shift, pixels + shift);
+                if (shift >= 0) GemmCore<TL, TV, T>.Copy(source + shift, target, pixels - shift, rectify);
+                else GemmCore<TL, TV, T>.Copy(source, target - shift, pixels + shift, rectify);
                 T* edge = shift >= 0 ? target + s.W - width : target;
                 for (int h = 0; h < s.H; h++, edge += s.W)
                     for (int e = 0; e < width; e++) edge[e] = T.Zero;
@@ -587,7 +599,7 @@ internal static unsafe class ConvCore<TL, TV, T>
                         for (int i = 0; i < shape.OutH; i++)
                             GemmCore<TL, TV, T>.Copy(gradOut + (long)co * pixels + (long)i * shape.OutW, target + (long)i * layout.RowWidth, shape.OutW);
                     }
-                    layout.Fill((T*)px, shape, group, n, b, (T*)pt, clear: false);
+                    layout.Fill((T*)px, shape, group, n, b, (T*)pt, clear: false, rectify: false);
                 });
                 bool accumulate = n0 > 0;
                 int strips = Math.Min(Parallelism.Degree, colTiles);

@@ -196,8 +196,11 @@ internal static unsafe class GemmCore<TL, TV, T>
     }
 
     /// <summary>Packs op(B) (k × n).</summary>
+    public static void PackB(bool transposed, int k, int n, T* b, int ldb, T* dst) => PackB(transposed, k, n, b, ldb, dst, rectify: false);
+
+    /// <summary>Packs op(B) (k × n); <paramref name="rectify"/> packs max(B, 0) instead (a ReLU fused into the packing).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackB(bool transposed, int k, int n, T* b, int ldb, T* dst)
+    public static void PackB(bool transposed, int k, int n, T* b, int ldb, T* dst, bool rectify)
     {
         int nr = NR, lanes = TL.Count;
         int depthBlock = DepthBlock(k);
@@ -214,7 +217,7 @@ internal static unsafe class GemmCore<TL, TV, T>
                     {
                         T* src = b + (long)(j0 + q) * ldb + pc;
                         if (q < cols)
-                            for (int p = 0; p < kc; p++) panel[p * nr + q] = src[p];
+                            for (int p = 0; p < kc; p++) panel[p * nr + q] = rectify ? T.Max(src[p], T.Zero) : src[p];
                         else
                             for (int p = 0; p < kc; p++) panel[p * nr + q] = T.Zero;
                     }
@@ -224,8 +227,14 @@ internal static unsafe class GemmCore<TL, TV, T>
                     T* src = b + (long)pc * ldb + j0;
                     for (int p = 0; p < kc; p++, src += ldb, panel += nr)
                     {
-                        TL.Store(panel, TL.Load(src));
-                        TL.Store(panel + lanes, TL.Load(src + lanes));
+                        TV left = TL.Load(src), right = TL.Load(src + lanes);
+                        if (rectify)
+                        {
+                            left = TL.Max(left, TL.Zero);
+                            right = TL.Max(right, TL.Zero);
+                        }
+                        TL.Store(panel, left);
+                        TL.Store(panel + lanes, right);
                     }
                 }
                 else
@@ -234,7 +243,7 @@ internal static unsafe class GemmCore<TL, TV, T>
                     {
                         T* src = b + (long)(pc + p) * ldb + j0;
                         int q = 0;
-                        for (; q < cols; q++) panel[q] = src[q];
+                        for (; q < cols; q++) panel[q] = rectify ? T.Max(src[q], T.Zero) : src[q];
                         for (; q < nr; q++) panel[q] = T.Zero;
                     }
                 }
@@ -519,6 +528,20 @@ internal static unsafe class GemmCore<TL, TV, T>
         int t = 0, lanes = TL.Count;
         for (; t + lanes <= count; t += lanes) TL.Store(dst + t, TL.Load(src + t));
         if (t < count) CopyShort(src + t, dst + t, count - t);
+    }
+
+    /// <summary>dst = max(src, 0) (ReLU applied while staging a convolution's input), or a plain copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Copy(T* src, T* dst, int count, bool rectify)
+    {
+        if (!rectify)
+        {
+            Copy(src, dst, count);
+            return;
+        }
+        int t = 0, lanes = TL.Count;
+        for (; t + lanes <= count; t += lanes) TL.Store(dst + t, TL.Max(TL.Load(src + t), TL.Zero));
+        for (; t < count; t++) dst[t] = T.Max(src[t], T.Zero);
     }
     /// <summary>
     /// Dot products along the contiguous dimension of both operands: C[i, j] = Σ_t a_i[t]·b_j[t] (plus C's old value

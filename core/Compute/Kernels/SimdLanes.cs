@@ -66,6 +66,8 @@ internal unsafe interface ILanes<TVec, T>
     static abstract TVec Broadcast(T value);
     static abstract TVec Add(TVec left, TVec right);
     static abstract TVec Multiply(TVec left, TVec right);
+    /// <summary>IEEE 754 maximum, as T.Max: NaN propagates, +0 above −0 (so Max(x, 0) is ReLU as TensorPrimitives.Max gives it).</summary>
+    static abstract TVec Max(TVec left, TVec right);
     /// <summary>a·b + c, fused (one rounding) on the vector paths.</summary>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
     /// <summary>The sum of the lanes, in a fixed order.</summary>
@@ -83,6 +85,7 @@ internal readonly unsafe struct Lanes512<T> : ILanes<Vector512<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Add(Vector512<T> left, Vector512<T> right) => left + right;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Multiply(Vector512<T> left, Vector512<T> right) => left * right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Max(Vector512<T> left, Vector512<T> right) => Vector512.Max(left, right);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector512<T> value) => Vector512.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -107,6 +110,7 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Vector256<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Add(Vector256<T> left, Vector256<T> right) => left + right;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Multiply(Vector256<T> left, Vector256<T> right) => left * right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Max(Vector256<T> left, Vector256<T> right) => Vector256.Max(left, right);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector256<T> value) => Vector256.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -132,6 +136,7 @@ internal readonly unsafe struct LanesScalar<T> : ILanes<T, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Broadcast(T value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Add(T left, T right) => left + right;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Multiply(T left, T right) => left * right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Max(T left, T right) => T.Max(left, right);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(T value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T MultiplyAdd(T a, T b, T c) => a * b + c;
 }

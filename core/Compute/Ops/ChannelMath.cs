@@ -51,6 +51,27 @@ internal static class ChannelMath
         }
     }
 
+    /// <summary>y += x·scale + shift, rounded as <see cref="ScaleShift{T}"/> followed by an add.</summary>
+    public static void AddScaleShift<T>(ReadOnlySpan<T> x, T scale, T shift, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            Vector<T> vs = new(scale), vb = new(shift);
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var product = new Vector<T>(x[i..]) * vs;
+                (new Vector<T>(y[i..]) + (product + vb)).CopyTo(y[i..]);
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            T product = x[i] * scale;
+            T normalised = product + shift;
+            y[i] += normalised;
+        }
+    }
+
     /// <summary>Σ (x − μ)·g.</summary>
     public static T CentredDot<T>(ReadOnlySpan<T> x, T mu, ReadOnlySpan<T> g) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -14,16 +14,7 @@ public static partial class Ops
     public static Tensor<T> Conv2d<T>(Tensor<T> x, Tensor<T> w, Tensor<T>? bias,
         (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Shapes.RequireRank("conv2d", x, 4, "[N, C, H, W]");
-        Shapes.RequireRank("conv2d", w, 4, "weight [Cout, Cin/groups, KH, KW]");
-        var s = new Conv2dShape(x.Size(0), x.Size(1), x.Size(2), x.Size(3), w.Size(0), w.Size(2), w.Size(3),
-            stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W, groups);
-        s.Validate();
-        if (w.Size(1) != s.CinPerGroup)
-            throw new ArgumentException($"conv2d: weight {Shapes.Format(w.Shape)} expects {w.Size(1) * groups} input channels (groups {groups}); the input {Shapes.Format(x.Shape)} has {s.Cin}.");
-        if (bias is not null && (bias.Rank != 1 || bias.Size(0) != s.Cout))
-            throw new ArgumentException($"conv2d: bias {Shapes.Format(bias.Shape)} does not match {s.Cout} output channels.");
-
+        var s = ConvolutionShape(x, w, bias, stride, padding, dilation, groups);
         var y = Tensors.Empty<T>(s.N, s.Cout, s.OutH, s.OutW);
         Conv2dKernel.Forward<T>(x.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, y.Span, s);
         Tensor<T>[] inputs = bias is null ? [x, w] : [x, w, bias];
@@ -43,6 +34,35 @@ public static partial class Ops
             }
             return bias is null ? [dx, dw] : [dx, dw, db];
         });
+    }
+
+    /// <summary>conv2d(relu(x), w, bias). When no gradient is recorded, the ReLU is applied where the convolution stages
+    /// x for its GEMM, so relu(x) is never written out (one pass over the activations fewer); otherwise, and for
+    /// depthwise convolutions, it is the two ops.</summary>
+    public static Tensor<T> ReluConv2d<T>(Tensor<T> x, Tensor<T> w, Tensor<T>? bias,
+        (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var s = ConvolutionShape(x, w, bias, stride, padding, dilation, groups);
+        bool depthwise = s.Groups > 1 && s.Groups == s.Cin && s.Groups == s.Cout;
+        if (depthwise || Graph.NeedsGrad(x, w, bias)) return Conv2d(Relu(x), w, bias, stride, padding, dilation, groups);
+        var y = Tensors.Empty<T>(s.N, s.Cout, s.OutH, s.OutW);
+        Conv2dKernel.Forward<T>(x.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, y.Span, s, rectifyInput: true);
+        return y;
+    }
+
+    private static Conv2dShape ConvolutionShape<T>(Tensor<T> x, Tensor<T> w, Tensor<T>? bias,
+        (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Shapes.RequireRank("conv2d", x, 4, "[N, C, H, W]");
+        Shapes.RequireRank("conv2d", w, 4, "weight [Cout, Cin/groups, KH, KW]");
+        var s = new Conv2dShape(x.Size(0), x.Size(1), x.Size(2), x.Size(3), w.Size(0), w.Size(2), w.Size(3),
+            stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W, groups);
+        s.Validate();
+        if (w.Size(1) != s.CinPerGroup)
+            throw new ArgumentException($"conv2d: weight {Shapes.Format(w.Shape)} expects {w.Size(1) * groups} input channels (groups {groups}); the input {Shapes.Format(x.Shape)} has {s.Cin}.");
+        if (bias is not null && (bias.Rank != 1 || bias.Size(0) != s.Cout))
+            throw new ArgumentException($"conv2d: bias {Shapes.Format(bias.Shape)} does not match {s.Cout} output channels.");
+        return s;
     }
 
     /// <summary>y = x·Wᵀ + b over the last dimension: x [..., in], weight [out, in], bias [out].</summary>

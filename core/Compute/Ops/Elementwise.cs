@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using NasPS.Compute.Autograd;
+using NasPS.Compute.Kernels;
 
 namespace NasPS.Compute;
 
@@ -194,6 +195,55 @@ public static partial class Ops
         });
     }
 
+    /// <summary>
+    /// Σ over <paramref name="terms"/> of (x·scale[c] + shift[c]) for [N, C, …] tensors, per channel c, a term without
+    /// coefficients adding x itself: the sum of batch-normalised branches (<see cref="BatchNorm2dCoefficients{T}"/>)
+    /// without writing each normalised branch out first. Every element is rounded as batch_norm2d followed by
+    /// <see cref="AddN{T}"/> round it (product, shift, then the terms in order). Not recorded for autograd.
+    /// </summary>
+    public static Tensor<T> SumChannelAffine<T>(IReadOnlyList<ChannelAffine<T>> terms) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (terms.Count == 0) throw new ArgumentException("add: at least one tensor is needed.", nameof(terms));
+        var first = terms[0].X;
+        foreach (var term in terms)
+        {
+            Shapes.RequireSame("add", first, term.X);
+            if (Graph.NeedsGrad(term.X))
+                throw new InvalidOperationException("A sum of channel-affine terms is not recorded for autograd; use BatchNorm2d and AddN while gradients are recorded.");
+            if (term.Scale is not null && (first.Rank < 2 || term.Scale.Length != first.Size(1) || term.Shift?.Length != first.Size(1)))
+                throw new ArgumentException($"add: per-channel coefficients of length {term.Scale.Length} do not match {Shapes.Format(first.Shape)}.");
+        }
+        if (terms.Count == 1 && terms[0].Scale is null) return first;
+        int channels = first.Size(1), plane = first.Length / (first.Size(0) * channels), planes = first.Size(0) * channels;
+        var y = Tensors.Empty<T>(first.ShapeArray);
+        var inputs = terms.ToArray();
+        // Planes in blocks of about 32K elements, so small planes still make work items worth a thread.
+        int planesPerBlock = Math.Max(1, 32768 / Math.Max(plane, 1)), blocks = (planes + planesPerBlock - 1) / planesPerBlock;
+        Parallelism.For(blocks, block =>
+        {
+            var output = y.Span;
+            int p1 = Math.Min(planes, (block + 1) * planesPerBlock);
+            for (int p = block * planesPerBlock; p < p1; p++)
+            {
+                int c = p % channels;
+                var target = output.Slice(p * plane, plane);
+                for (int t = 0; t < inputs.Length; t++)
+                {
+                    var (x, scale, shift) = inputs[t];
+                    var source = x.ReadOnlySpan.Slice(p * plane, plane);
+                    if (scale is null)
+                    {
+                        if (t == 0) source.CopyTo(target);
+                        else TensorPrimitives.Add(target, source, target);
+                    }
+                    else if (t == 0) ChannelMath.ScaleShift(source, scale[c], shift![c], target);
+                    else ChannelMath.AddScaleShift(source, scale[c], shift![c], target);
+                }
+            }
+        });
+        return y;
+    }
+
     /// <summary>Element-wise product of same-shaped tensors.</summary>
     public static Tensor<T> Mul<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -217,3 +267,6 @@ public static partial class Ops
         });
     }
 }
+
+/// <summary>A term of <see cref="Ops.SumChannelAffine{T}"/>: x·Scale[c] + Shift[c] per channel c, or x itself when Scale is null.</summary>
+public readonly record struct ChannelAffine<T>(Tensor<T> X, T[]? Scale = null, T[]? Shift = null) where T : unmanaged, IFloatingPointIeee754<T>;

@@ -18,58 +18,21 @@ public static partial class Ops
         Tensor<T>? runningMean, Tensor<T>? runningVar, bool useBatchStatistics, double momentum = 0.1, double eps = 1e-5)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Shapes.RequireRank("batch_norm2d", x, 4, "[N, C, H, W]");
-        int n = x.Size(0), c = x.Size(1), hw = x.Size(2) * x.Size(3), m = n * hw;
-        foreach (var (p, name) in new[] { (weight, "weight"), (bias, "bias"), (runningMean, "running_mean"), (runningVar, "running_var") })
-            if (p is not null && (p.Rank != 1 || p.Size(0) != c))
-                throw new ArgumentException($"batch_norm2d: {name} {Shapes.Format(p.Shape)} does not match {c} channels.");
-        if ((runningMean is null) != (runningVar is null))
-            throw new ArgumentException("batch_norm2d: give both running_mean and running_var, or neither.");
-        if (!useBatchStatistics && runningMean is null)
-            throw new ArgumentException("batch_norm2d: evaluation with running statistics needs running_mean and running_var.");
-        if (useBatchStatistics && m <= 1)
-            throw new ArgumentException($"batch_norm2d: batch statistics need more than one value per channel, got input {Shapes.Format(x.Shape)}.");
-
         // Per channel: the mean used and 1/sqrt(var + eps); these two vectors are all the backward pass needs besides x.
-        var mean = new T[c];
-        var invStd = new T[c];
+        var statistics = new BatchNormStatistics<T>(x, weight, bias, runningMean, runningVar, useBatchStatistics, momentum, eps);
+        var (mean, invStd) = (statistics.Mean, statistics.InvStd);
+        int n = x.Size(0), c = x.Size(1), hw = x.Size(2) * x.Size(3), m = n * hw;
         var y = Tensors.Empty<T>(x.ShapeArray);
-        T epsT = Cast<T>(eps), mom = Cast<T>(momentum);
         Parallelism.For(c, ch =>
         {
+            // A channel is normalised right after its statistics, while its planes are still in cache.
+            statistics.Compute(ch);
             var xs = x.ReadOnlySpan;
-            T mu, variance;
-            if (useBatchStatistics)
-            {
-                T sum = T.Zero;
-                for (int i = 0; i < n; i++) sum += TensorPrimitives.Sum(xs.Slice((i * c + ch) * hw, hw));
-                mu = sum / T.CreateTruncating(m);
-                T sq = T.Zero;
-                for (int i = 0; i < n; i++) sq += ChannelMath.SumSquaredDeviations(xs.Slice((i * c + ch) * hw, hw), mu);
-                variance = sq / T.CreateTruncating(m);
-                if (runningMean is not null)
-                {
-                    var rm = runningMean.Span;
-                    var rv = runningVar!.Span;
-                    rm[ch] = (T.One - mom) * rm[ch] + mom * mu;
-                    rv[ch] = (T.One - mom) * rv[ch] + mom * (sq / T.CreateTruncating(m - 1));
-                }
-            }
-            else
-            {
-                mu = runningMean!.ReadOnlySpan[ch];
-                variance = runningVar!.ReadOnlySpan[ch];
-            }
-            T inv = T.One / T.Sqrt(variance + epsT);
-            mean[ch] = mu;
-            invStd[ch] = inv;
-            T scale = weight is null ? inv : weight.ReadOnlySpan[ch] * inv;
-            T shift = (bias is null ? T.Zero : bias.ReadOnlySpan[ch]) - mu * scale;
             var ys = y.Span;
             for (int i = 0; i < n; i++)
             {
                 int o = (i * c + ch) * hw;
-                ChannelMath.ScaleShift(xs.Slice(o, hw), scale, shift, ys.Slice(o, hw));
+                ChannelMath.ScaleShift(xs.Slice(o, hw), statistics.Scale[ch], statistics.Shift[ch], ys.Slice(o, hw));
             }
         });
 
@@ -122,6 +85,22 @@ public static partial class Ops
             });
             return [dx, .. (weight is null ? Array.Empty<Tensor<T>?>() : [dWeight]), .. (bias is null ? Array.Empty<Tensor<T>?>() : [dBias])];
         });
+    }
+
+    /// <summary>
+    /// What batch_norm2d would apply to x, per channel, as y = x·scale + shift (running statistics updated the same way),
+    /// without applying it: a caller that adds the normalised tensor to others applies it inside that sum
+    /// (<see cref="SumChannelAffine{T}"/>) and saves a pass over x and its output. Not recorded for autograd.
+    /// </summary>
+    public static (T[] Scale, T[] Shift) BatchNorm2dCoefficients<T>(Tensor<T> x, Tensor<T>? weight, Tensor<T>? bias,
+        Tensor<T>? runningMean, Tensor<T>? runningVar, bool useBatchStatistics, double momentum = 0.1, double eps = 1e-5)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Graph.NeedsGrad(x, weight, bias))
+            throw new InvalidOperationException("batch_norm2d coefficients are not recorded for autograd; use BatchNorm2d while gradients are recorded.");
+        var statistics = new BatchNormStatistics<T>(x, weight, bias, runningMean, runningVar, useBatchStatistics, momentum, eps);
+        Parallelism.For(x.Size(1), statistics.Compute);
+        return (statistics.Scale, statistics.Shift);
     }
 
     /// <summary>Layer normalisation over the last <paramref name="normalizedDims"/> dimensions (biased variance),
@@ -197,5 +176,78 @@ public static partial class Ops
                 });
             return [dx, .. (weight is null ? Array.Empty<Tensor<T>?>() : [dWeight]), .. (bias is null ? Array.Empty<Tensor<T>?>() : [dBias])];
         });
+    }
+}
+
+/// <summary>batch_norm2d's per-channel statistics and the y = x·scale + shift they give; <see cref="Compute"/> fills one
+/// channel (and updates its running statistics), so callers can follow it with that channel's normalisation.</summary>
+internal sealed class BatchNormStatistics<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Tensor<T> _x;
+    private readonly Tensor<T>? _weight, _bias, _runningMean, _runningVar;
+    private readonly bool _useBatchStatistics;
+    private readonly T _eps, _momentum;
+
+    public BatchNormStatistics(Tensor<T> x, Tensor<T>? weight, Tensor<T>? bias,
+        Tensor<T>? runningMean, Tensor<T>? runningVar, bool useBatchStatistics, double momentum, double eps)
+    {
+        Shapes.RequireRank("batch_norm2d", x, 4, "[N, C, H, W]");
+        int c = x.Size(1), m = x.Size(0) * x.Size(2) * x.Size(3);
+        foreach (var (p, name) in new[] { (weight, "weight"), (bias, "bias"), (runningMean, "running_mean"), (runningVar, "running_var") })
+            if (p is not null && (p.Rank != 1 || p.Size(0) != c))
+                throw new ArgumentException($"batch_norm2d: {name} {Shapes.Format(p.Shape)} does not match {c} channels.");
+        if ((runningMean is null) != (runningVar is null))
+            throw new ArgumentException("batch_norm2d: give both running_mean and running_var, or neither.");
+        if (!useBatchStatistics && runningMean is null)
+            throw new ArgumentException("batch_norm2d: evaluation with running statistics needs running_mean and running_var.");
+        if (useBatchStatistics && m <= 1)
+            throw new ArgumentException($"batch_norm2d: batch statistics need more than one value per channel, got input {Shapes.Format(x.Shape)}.");
+        (_x, _weight, _bias, _runningMean, _runningVar, _useBatchStatistics) = (x, weight, bias, runningMean, runningVar, useBatchStatistics);
+        _eps = T.CreateTruncating(eps);
+        _momentum = T.CreateTruncating(momentum);
+        Mean = new T[c];
+        InvStd = new T[c];
+        Scale = new T[c];
+        Shift = new T[c];
+    }
+
+    /// <summary>The mean used per channel.</summary>
+    public T[] Mean { get; }
+    /// <summary>1/sqrt(var + eps) per channel.</summary>
+    public T[] InvStd { get; }
+    public T[] Scale { get; }
+    public T[] Shift { get; }
+
+    public void Compute(int ch)
+    {
+        int n = _x.Size(0), c = _x.Size(1), hw = _x.Size(2) * _x.Size(3), m = n * hw;
+        var xs = _x.ReadOnlySpan;
+        T mu, variance;
+        if (_useBatchStatistics)
+        {
+            T sum = T.Zero;
+            for (int i = 0; i < n; i++) sum += TensorPrimitives.Sum(xs.Slice((i * c + ch) * hw, hw));
+            mu = sum / T.CreateTruncating(m);
+            T sq = T.Zero;
+            for (int i = 0; i < n; i++) sq += ChannelMath.SumSquaredDeviations(xs.Slice((i * c + ch) * hw, hw), mu);
+            variance = sq / T.CreateTruncating(m);
+            if (_runningMean is not null)
+            {
+                var rm = _runningMean.Span;
+                var rv = _runningVar!.Span;
+                rm[ch] = (T.One - _momentum) * rm[ch] + _momentum * mu;
+                rv[ch] = (T.One - _momentum) * rv[ch] + _momentum * (sq / T.CreateTruncating(m - 1));
+            }
+        }
+        else
+        {
+            mu = _runningMean!.ReadOnlySpan[ch];
+            variance = _runningVar!.ReadOnlySpan[ch];
+        }
+        T inv = T.One / T.Sqrt(variance + _eps);
+        Mean[ch] = mu;
+        InvStd[ch] = inv;
+        Scale[ch] = _weight is null ? inv : _weight.ReadOnlySpan[ch] * inv;
+        Shift[ch] = (_bias is null ? T.Zero : _bias.ReadOnlySpan[ch]) - mu * Scale[ch];
     }
 }

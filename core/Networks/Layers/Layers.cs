@@ -97,9 +97,23 @@ public sealed class BatchNorm2d<T> : Module<T> where T : unmanaged, IFloatingPoi
     {
         if (Bypassed) return input;
         if (IsTraining && NumBatchesTracked is not null) NumBatchesTracked.Values[0]++;
-        // Batch statistics in train mode (updating the running ones), or always when none are tracked.
-        bool batchStatistics = IsTraining || RunningMean is null;
-        return Ops.BatchNorm2d(input, Weight, Bias, RunningMean, RunningVar, batchStatistics, Momentum, Eps);
+        return Ops.BatchNorm2d(input, Weight, Bias, RunningMean, RunningVar, UsesBatchStatistics, Momentum, Eps);
+    }
+
+    // Batch statistics in train mode (updating the running ones), or always when none are tracked.
+    private bool UsesBatchStatistics => IsTraining || RunningMean is null;
+
+    /// <summary>
+    /// The forward pass left for the caller to apply: y = input·Scale[c] + Shift[c], with the module's state updated as
+    /// <see cref="Module{T}.Forward"/> updates it (hooks aside: callers use this only when the module has none). Null when
+    /// <see cref="Bypassed"/> (y = input). Without autograd only.
+    /// </summary>
+    public ChannelAffine<T> Deferred(Tensor<T> input)
+    {
+        if (Bypassed) return new(input);
+        if (IsTraining && NumBatchesTracked is not null) NumBatchesTracked.Values[0]++;
+        var (scale, shift) = Ops.BatchNorm2dCoefficients(input, Weight, Bias, RunningMean, RunningVar, UsesBatchStatistics, Momentum, Eps);
+        return new(input, scale, shift);
     }
 
     protected override void ResetOwnParameters(Rng rng)

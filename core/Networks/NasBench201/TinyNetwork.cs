@@ -105,7 +105,7 @@ public sealed class InferCell<T> : Module<T> where T : unmanaged, IFloatingPoint
         for (int j = 1; j <= 3; j++)
         {
             using var node = cell is null ? null : Tensors.NewScope();
-            var terms = new List<Tensor<T>>(j);
+            var terms = new List<ChannelAffine<T>>(j);
             int noneEdge = -1;
             for (int e = 0; e < Nb201Genome.EdgeCount; e++)
             {
@@ -114,10 +114,13 @@ public sealed class InferCell<T> : Module<T> where T : unmanaged, IFloatingPoint
                 // A 'none' edge adds zeros, which changes nothing but the sign of a zero: it is summed only when no
                 // other edge reaches the node.
                 if (_layers[e] is Zero<T>) noneEdge = e;
-                else terms.Add(_layers[e].Forward(nodes[from]));
+                // Without autograd a ReLUConvBN edge leaves its BN to the node's sum (one pass fewer over its output).
+                else if (cell is not null && _layers[e] is ReLUConvBN<T> block && block.ForwardDeferred(nodes[from]) is { } deferred)
+                    terms.Add(deferred);
+                else terms.Add(new(_layers[e].Forward(nodes[from])));
             }
-            if (terms.Count == 0) terms.Add(_layers[noneEdge].Forward(nodes[Nb201Genome.Edges[noneEdge].From]));
-            nodes[j] = Ops.AddN(terms);
+            if (terms.Count == 0) terms.Add(new(_layers[noneEdge].Forward(nodes[Nb201Genome.Edges[noneEdge].From])));
+            nodes[j] = terms.Any(t => t.Scale is not null) ? Ops.SumChannelAffine(terms) : Ops.AddN(terms.Select(t => t.X).ToList());
             if (node is not null) KeepOutside(nodes[j], node);
         }
         return nodes[3];
@@ -160,17 +163,44 @@ public static class Nb201Ops
 public sealed class ReLUConvBN<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Sequential<T> _op;
+    private readonly ReLU<T> _relu;
+    private readonly Conv2d<T> _conv;
+    private readonly BatchNorm2d<T> _bn;
 
     public ReLUConvBN(int inChannels, int outChannels, int kernel, int stride, int padding, Nb201CellOptions? options = null)
     {
         var o = options ?? Nb201CellOptions.Official;
-        _op = RegisterModule("op", new Sequential<T>(
-            new ReLU<T>(),
-            new Conv2d<T>(inChannels, outChannels, kernel, stride, padding, bias: o.ConvBias),
-            new BatchNorm2d<T>(outChannels, affine: o.BatchNormAffine, trackRunningStats: o.BatchNormTracksRunningStats)));
+        _relu = new ReLU<T>();
+        _conv = new Conv2d<T>(inChannels, outChannels, kernel, stride, padding, bias: o.ConvBias);
+        _bn = new BatchNorm2d<T>(outChannels, affine: o.BatchNormAffine, trackRunningStats: o.BatchNormTracksRunningStats);
+        _op = RegisterModule("op", new Sequential<T>(_relu, _conv, _bn));
     }
 
-    protected override Tensor<T> ForwardCore(Tensor<T> input) => _op.Forward(input);
+    protected override Tensor<T> ForwardCore(Tensor<T> input) => FusesReLU ? _bn.Forward(ReluConv(input)) : _op.Forward(input);
+
+    /// <summary>
+    /// The block's output left as BN's per-channel y = x·scale + shift for the caller to apply (inside a sum, see
+    /// <see cref="Ops.SumChannelAffine{T}"/>), when nothing records gradients and no hook needs the output of the block
+    /// or of its modules; null otherwise (call <see cref="Module{T}.Forward"/>). Runs the block's pre-hooks.
+    /// </summary>
+    public ChannelAffine<T>? ForwardDeferred(Tensor<T> input)
+    {
+        if (Tensors.IsGradEnabled || HasForwardHooks || !FusesReLU || _bn.HasForwardHooks || _bn.HasForwardPreHooks) return null;
+        RunForwardPreHooks(input);
+        return _bn.Deferred(ReluConv(input));
+    }
+
+    // Unless a hook must see the ReLU's output (or the convolution's input), the ReLU is applied inside the
+    // convolution (Ops.ReluConv2d), and input-only hooks still run, on the same input.
+    private bool FusesReLU => !(_op.HasForwardHooks || _relu.HasForwardHooks || _conv.HasForwardHooks || _conv.HasForwardPreHooks);
+
+    private Tensor<T> ReluConv(Tensor<T> input)
+    {
+        _op.RunForwardPreHooks(input);
+        _relu.RunForwardPreHooks(input);
+        var c = _conv;
+        return Ops.ReluConv2d(input, c.Weight, c.Bias, (c.Stride, c.Stride), (c.Padding, c.Padding), (c.Dilation, c.Dilation), c.Groups);
+    }
 }
 
 /// <summary>avg_pool_3x3: AvgPool2d(3, stride 1, padding 1, count_include_pad = false), as child "op".</summary>

@@ -71,6 +71,34 @@ public class ModuleTests
     }
 
     [Fact]
+    public void ForwardPreHooksSeeTheInputBeforeTheForwardAndCanBeRemoved()
+    {
+        var m = new Block();
+        m.ResetParameters(new Rng(1));
+        using var scope = Tensors.NewScope();
+        var x = Tensors.Empty<double>(2, 2, 4, 4);
+        Init.Normal(x, 0, 1, new Rng(2));
+        var order = new List<string>();
+        var relu = m.Body[2];
+        double[]? seen = null;
+        var pre = relu.RegisterForwardPreHook((mod, input) => { order.Add("pre " + mod.TypeName); seen = input.ToArray(); });
+        var post = relu.RegisterForwardHook((mod, input, _) =>
+        {
+            order.Add("post " + mod.TypeName);
+            Assert.Equal(seen, input.ToArray());
+        });
+        Assert.True(relu.HasForwardPreHooks);
+        Assert.True(relu.HasForwardHooks);
+        m.Forward(x);
+        Assert.Equal(["pre ReLU", "post ReLU"], order);
+        pre.Dispose();
+        post.Dispose();
+        Assert.False(relu.HasForwardPreHooks || relu.HasForwardHooks);
+        m.Forward(x);
+        Assert.Equal(2, order.Count);
+    }
+
+    [Fact]
     public void BatchNormUsesBatchStatisticsInTrainingAndRunningOnesInEval()
     {
         using var scope = Tensors.NewScope();

@@ -241,6 +241,41 @@ public class Nb201NetworkTests
         }
     }
 
+    /// <summary>Without autograd and without output hooks, ReLUConvBN edges fuse their ReLU into the convolution and leave
+    /// their BN to the node's sum; the logits and the updated running statistics are bit-identical to the module-by-module
+    /// forward (forced here by a do-nothing output hook on every ReLU), and input hooks see the same tensors.</summary>
+    [Fact]
+    public void FusedForwardWithoutAutogradEqualsTheModuleByModuleOne()
+    {
+        var genome = Genome("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|");
+        var runs = new List<(float[] Logits, float[] State, long[] Tracked, int Inputs)>();
+        foreach (bool outputHooks in new[] { true, false })
+        {
+            var net = new TinyNetwork<float>(genome, 10, new Rng(5), channels: 8, cellsPerStage: 2);
+            var hooks = new List<IDisposable>();
+            int inputs = 0;
+            foreach (var m in net.Modules().Where(m => m.TypeName.Contains("ReLU", StringComparison.Ordinal)))
+            {
+                hooks.Add(m.RegisterForwardPreHook((_, input) => inputs += input.Rank));
+                if (outputHooks && m is ReLU<float>) hooks.Add(m.RegisterForwardHook((_, _, _) => { }));
+            }
+            using var scope = Tensors.NewScope();
+            var x = Tensors.Empty<float>(3, 3, 32, 32);
+            Init.Normal(x, 0, 1, new Rng(9));
+            float[] logits;
+            using (Tensors.NoGrad()) logits = net.Train().Forward(x).ToArray();
+            hooks.ForEach(h => h.Dispose());
+            runs.Add((logits, net.NamedBuffers().SelectMany(b => b.Tensor.ToArray()).ToArray(),
+                net.NamedInt64Buffers().Select(b => b.Buffer.Values[0]).ToArray(), inputs));
+        }
+        Assert.Equal(runs[0].Logits, runs[1].Logits);
+        Assert.Equal(runs[0].State, runs[1].State);
+        Assert.Equal(runs[0].Tracked, runs[1].Tracked);
+        Assert.All(runs[1].Tracked, t => Assert.Equal(1, t));
+        Assert.Equal(runs[0].Inputs, runs[1].Inputs);
+        Assert.True(runs[1].Inputs > 0);
+    }
+
     [Fact]
     public void ReluModulesAreReachableForHooksAndBatchNormCanBeBypassed()
     {

@@ -78,6 +78,7 @@ public class Conv2dKernelTests
             KernelTestData.AssertClose<T>(y, yRef, yMag, reduction + 1, what + " forward");
             Conv2dKernel.Forward<T>(x, w, ReadOnlySpan<T>.Empty, y, s);
             KernelTestData.AssertClose<T>(y, yNoBias, yNoBiasMag, reduction, what + " forward without bias");
+            CheckRectifiedInput<T>(x, w, bias, s, what);
 
             var dx = Filled<T>(s.InputLength);
             Conv2dKernel.BackwardInput<T>(dy, w, dx, s);
@@ -89,6 +90,29 @@ public class Conv2dKernelTests
             int batchReduction = s.N * s.OutH * s.OutW;
             KernelTestData.AssertClose<T>(dw, dwRef, dwMag, batchReduction, what + " backward weight");
             KernelTestData.AssertClose<T>(db, dbRef, dbMag, batchReduction, what + " backward bias");
+        }
+    }
+
+    /// <summary>The ReLU fused into the input staging gives exactly conv(max(x, 0)) on every route (depthwise refuses it).</summary>
+    private static void CheckRectifiedInput<T>(T[] x, T[] w, T[] bias, in Conv2dShape s, string what) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var shape = s;
+        if (s.Groups > 1 && s.Groups == s.Cin && s.Groups == s.Cout)
+        {
+            Assert.Throws<NotSupportedException>(() => Conv2dKernel.Forward<T>(x, w, bias, new T[shape.OutputLength], shape, rectifyInput: true));
+            return;
+        }
+        var rectified = x.Select(v => T.Max(v, T.Zero)).ToArray();
+        Assert.Contains(x, v => v < T.Zero);
+        foreach (var b in new[] { bias, [] })
+        {
+            var expected = Filled<T>(s.OutputLength);
+            Conv2dKernel.Forward<T>(rectified, w, b, expected, s);
+            var fused = Filled<T>(s.OutputLength);
+            Conv2dKernel.Forward<T>(x, w, b, fused, s, rectifyInput: true);
+            for (int i = 0; i < fused.Length; i++)
+                if (!fused[i].Equals(expected[i]))
+                    Assert.Fail($"{what} rectified input{(b.Length == 0 ? " without bias" : "")}: y[{i}] = {fused[i]}, conv(relu(x)) gives {expected[i]}");
         }
     }
 
