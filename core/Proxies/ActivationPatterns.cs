@@ -332,13 +332,27 @@ public static class LinearAlgebra
                 ulong f = MulMod(m[r * n + col], inverse, prime);
                 if (f == 0) continue;
                 for (int k = col; k < n; k++)
-                    m[r * n + k] = (m[r * n + k] + prime - MulMod(f, m[col * n + k], prime)) % prime;
+                {
+                    ulong difference = m[r * n + k] + prime - MulMod(f, m[col * n + k], prime);
+                    m[r * n + k] = difference >= prime ? difference - prime : difference;
+                }
             }
         }
         return false;
     }
 
-    private static ulong MulMod(ulong x, ulong y, ulong p) => (ulong)((UInt128)x * y % p);
+    private const ulong MersennePrime61 = (1UL << 61) - 1;
+
+    /// <summary>x·y mod p for x, y &lt; p. For the Mersenne prime 2⁶¹ − 1 the 122-bit product folds with shifts
+    /// (2⁶¹ ≡ 1), an order of magnitude faster than a 128-bit division.</summary>
+    private static ulong MulMod(ulong x, ulong y, ulong p)
+    {
+        if (p != MersennePrime61) return (ulong)((UInt128)x * y % p);
+        ulong high = Math.BigMul(x, y, out ulong low);
+        ulong folded = (low & MersennePrime61) + ((low >> 61) | (high << 3));
+        folded = (folded & MersennePrime61) + (folded >> 61);
+        return folded >= MersennePrime61 ? folded - MersennePrime61 : folded;
+    }
 
     private static ulong PowMod(ulong b, ulong e, ulong p)
     {

@@ -117,6 +117,29 @@ public class ActivationPatternTests
         Assert.True(double.IsFinite(LinearAlgebra.LogAbsDeterminant(m, 3)));
     }
 
+    [Theory]
+    [InlineData(16, 15)]
+    [InlineData(16, 16)]
+    [InlineData(40, 37)]
+    [InlineData(40, 40)]
+    public void ModularEliminationFindsTheRankOfLargeIntegerMatrices(int n, int rank)
+    {
+        // A = U·V with U n×rank and V rank×n of large integers (entries up to ~10¹³, so the field arithmetic wraps
+        // constantly): singular exactly when rank < n (a random full-rank product is singular with negligible chance).
+        var rng = new NasPS.Randomness.Rng((ulong)(n * 100 + rank));
+        long Draw() => (long)(rng.NextDouble() * 2_000_000) - 1_000_000;
+        var u = new long[n * rank];
+        var v = new long[rank * n];
+        for (int i = 0; i < u.Length; i++) u[i] = Draw();
+        for (int i = 0; i < v.Length; i++) v[i] = Draw();
+        var a = new long[n * n];
+        for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+        for (int k = 0; k < rank; k++) a[i * n + j] += u[i * rank + k] * v[k * n + j];
+        Assert.Equal(rank < n, LinearAlgebra.IsSingularModulo(a, n, (1UL << 61) - 1));
+        Assert.Equal(rank < n, LinearAlgebra.IsSingularModulo(a, n, 1_000_000_007));
+    }
+
     [Fact]
     public void LuLogDeterminantOfAKnownMatrix()
     {
