@@ -11,9 +11,11 @@ namespace NasPS.Compute.Kernels;
 public static class Conv2dKernel
 {
     /// <summary>y[N,Cout,OutH,OutW] = conv(x, w) + bias (bias may be empty); with <paramref name="rectifyInput"/>,
-    /// conv(max(x, 0), w) + bias, the ReLU applied while the input is staged (not for depthwise convolutions).</summary>
+    /// conv(max(x, 0), w) + bias, the ReLU applied while the input is staged (not for depthwise convolutions). When
+    /// <paramref name="planeMoments"/> is not empty (2·N·Cout values), it receives each output plane's sum and squared
+    /// deviations about its mean (see PlaneMoments), taken as the plane is written.</summary>
     public static unsafe void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y, in Conv2dShape s,
-        bool rectifyInput = false)
+        bool rectifyInput = false, Span<double> planeMoments = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         s.Validate();
@@ -21,14 +23,16 @@ public static class Conv2dKernel
         CheckLength("weight w", w.Length, s.WeightLength, s);
         CheckLength("output y", y.Length, s.OutputLength, s);
         if (!bias.IsEmpty) CheckLength("bias", bias.Length, s.Cout, s);
-        fixed (T* px = x) fixed (T* pw = w) fixed (T* pb = bias) fixed (T* py = y)
+        if (!planeMoments.IsEmpty) CheckLength("plane moments", planeMoments.Length, 2L * s.N * s.Cout, s);
+        fixed (T* px = x) fixed (T* pw = w) fixed (T* pb = bias) fixed (T* py = y) fixed (double* pm = planeMoments)
         {
             T* b = bias.IsEmpty ? null : pb;
+            double* m = planeMoments.IsEmpty ? null : pm;
             switch (KernelPaths.For<T>())
             {
-                case KernelPath.Avx512: ConvCore<Lanes512<T>, Vector512<T>, T>.Forward(px, pw, b, py, s, rectifyInput); break;
-                case KernelPath.Avx2: ConvCore<Lanes256<T>, Vector256<T>, T>.Forward(px, pw, b, py, s, rectifyInput); break;
-                default: ConvCore<LanesScalar<T>, T, T>.Forward(px, pw, b, py, s, rectifyInput); break;
+                case KernelPath.Avx512: ConvCore<Lanes512<T>, Vector512<T>, T>.Forward(px, pw, b, py, s, rectifyInput, m); break;
+                case KernelPath.Avx2: ConvCore<Lanes256<T>, Vector256<T>, T>.Forward(px, pw, b, py, s, rectifyInput, m); break;
+                default: ConvCore<LanesScalar<T>, T, T>.Forward(px, pw, b, py, s, rectifyInput, m); break;
             }
         }
     }

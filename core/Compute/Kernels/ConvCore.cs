@@ -30,13 +30,15 @@ internal static unsafe class ConvCore<TL, TV, T>
     // ---------------------------------------------------------------- forward
 
     /// <summary>y = conv(x, w) + bias, or conv(max(x, 0), w) + bias with <paramref name="rectifyInput"/>: the ReLU in front of
-    /// a convolution is applied where the input is staged for the GEMM anyway, which saves a pass over x and its output.</summary>
-    public static void Forward(T* x, T* w, T* bias, T* y, Conv2dShape s, bool rectifyInput = false)
+    /// a convolution is applied where the input is staged for the GEMM anyway, which saves a pass over x and its output.
+    /// Given <paramref name="moments"/> (2·N·Cout values), each output plane's sum and squared deviations about its mean
+    /// (<see cref="PlaneMoments{T}"/>) are stored there as soon as the plane is written, while it is in cache.</summary>
+    public static void Forward(T* x, T* w, T* bias, T* y, Conv2dShape s, bool rectifyInput = false, double* moments = null)
     {
         if (IsDepthwise(s))
         {
             if (rectifyInput) throw new NotSupportedException("A rectified input is staged by the GEMM routes only, not the depthwise one.");
-            DepthwiseForward(x, w, bias, y, s);
+            DepthwiseForward(x, w, bias, y, s, moments);
             return;
         }
         int kred = ReductionLength(s), coutG = s.CoutPerGroup;
@@ -45,18 +47,27 @@ internal static unsafe class ConvCore<TL, TV, T>
         T* packedW = Scratch<T>.PackA(groupLength * s.Groups);
         for (int g = 0; g < s.Groups; g++)
             GemmCore<TL, TV, T>.PackA(false, coutG, kred, w + (long)g * coutG * kred, kred, packedW + g * groupLength);
-        nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y;
+        nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, pm = (nint)moments;
         if (IsPointwise(s))
-            ForEachImage(s.N, (n, parallelGemm) => ForwardPointwise((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm, rectifyInput));
+            ForEachImage(s.N, (n, parallelGemm) => ForwardPointwise((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm, rectifyInput, (double*)pm));
         else if (ShiftedRows.Suits(s, bias != null))
-            ForwardChunks(x, packedW, groupLength, bias, y, s, new ShiftedRows(s, ForwardImagesPerChunk(s, ShiftedRows.ImageSpan(s))), rectifyInput);
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new ShiftedRows(s, ForwardImagesPerChunk(s, ShiftedRows.ImageSpan(s))), rectifyInput, moments);
         else if (SamePadded.Applies(s))
-            ForwardChunks(x, packedW, groupLength, bias, y, s, new SamePadded(s, ForwardImagesPerChunk(s, SamePadded.ImageSpan(s))), rectifyInput);
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new SamePadded(s, ForwardImagesPerChunk(s, SamePadded.ImageSpan(s))), rectifyInput, moments);
         else
-            ForwardChunks(x, packedW, groupLength, bias, y, s, new Phased(s, ForwardImagesPerChunk(s, Phased.ImageSpan(s))), rectifyInput);
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new Phased(s, ForwardImagesPerChunk(s, Phased.ImageSpan(s))), rectifyInput, moments);
     }
 
-    private static void ForwardChunks<TLayout>(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, TLayout layout, bool rectify)
+    /// <summary>Stores the sum and squared deviations of one output plane at <paramref name="moments"/> (when given).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TakeMoments(T* plane, int pixels, double* moments)
+    {
+        if (moments == null) return;
+        (moments[0], moments[1]) = PlaneMoments<T>.OfPlane(new ReadOnlySpan<T>(plane, pixels));
+    }
+
+    private static void ForwardChunks<TLayout>(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, TLayout layout, bool rectify,
+        double* moments)
         where TLayout : struct, IVirtualLayout
     {
         int[] rowOffsets = layout.RowOffsets(s);
@@ -67,10 +78,10 @@ internal static unsafe class ConvCore<TL, TV, T>
         var shape = s;
         fixed (int* offsets = rowOffsets) fixed (int* columns = columnOffsets)
         {
-            nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, po = (nint)offsets, pcol = (nint)columns;
+            nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, po = (nint)offsets, pcol = (nint)columns, pm = (nint)moments;
             int chunks = (s.N + layout.Images - 1) / layout.Images;
             ForEachImage(chunks, (chunk, parallelGemm) => ForwardChunk((T*)px, (T*)pw, groupLength, (int*)po, (int*)pcol,
-                (T*)pb, (T*)py, shape, layout, chunk * layout.Images, parallelGemm, rectify));
+                (T*)pb, (T*)py, shape, layout, chunk * layout.Images, parallelGemm, rectify, (double*)pm));
         }
     }
 
@@ -108,7 +119,7 @@ internal static unsafe class ConvCore<TL, TV, T>
     /// columns either every virtual pixel (taps read in place) or, given <paramref name="compactColumns"/>, only the
     /// kept ones (taps gathered).</summary>
     private static void ForwardChunk<TLayout>(T* x, T* packedW, long groupLength, int* rowOffsets, int* compactColumns, T* bias,
-        T* y, in Conv2dShape s, TLayout layout, int n0, bool parallelGemm, bool rectify) where TLayout : struct, IVirtualLayout
+        T* y, in Conv2dShape s, TLayout layout, int n0, bool parallelGemm, bool rectify, double* moments) where TLayout : struct, IVirtualLayout
     {
         int pixels = s.OutH * s.OutW, kred = ReductionLength(s), coutG = s.CoutPerGroup;
         int count = Math.Min(layout.Images, s.N - n0);
@@ -146,6 +157,13 @@ internal static unsafe class ConvCore<TL, TV, T>
                     }
                     GemmCore<TL, TV, T>.ComputeTileList(coutG, kred, packedW + g * groupLength, padded, rowOffsets, tiles, starts, outputs,
                         pixels, parallelGemm);
+                    if (moments != null)
+                        for (int b = 0; b < count; b++)
+                        for (int co = 0; co < coutG; co++)
+                        {
+                            long plane = (long)(n0 + b) * s.Cout + (long)g * coutG + co;
+                            TakeMoments(y + plane * pixels, pixels, moments + 2 * plane);
+                        }
                 }
             }
             return;
@@ -167,6 +185,7 @@ internal static unsafe class ConvCore<TL, TV, T>
                 if (rowColumns == s.OutW) CopyOut(source, output, pixels, channelBias);
                 else
                     for (int i = 0; i < s.OutH; i++) CopyOut(source + (long)i * rowColumns, output + (long)i * s.OutW, s.OutW, channelBias);
+                if (moments != null) TakeMoments(output, pixels, moments + 2 * ((long)(n0 + b) * s.Cout + (long)g * coutG + co));
             }
         }
     }
@@ -188,7 +207,8 @@ internal static unsafe class ConvCore<TL, TV, T>
     }
 
     /// <summary>Unpadded 1×1 stride-1 convolutions, one image at a time: Y_g = W_g · x_g, x packed as it stands.</summary>
-    private static void ForwardPointwise(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, int n, bool parallelGemm, bool rectify)
+    private static void ForwardPointwise(T* x, T* packedW, long groupLength, T* bias, T* y, in Conv2dShape s, int n, bool parallelGemm, bool rectify,
+        double* moments)
     {
         int pixels = s.H * s.W, cinG = s.CinPerGroup, coutG = s.CoutPerGroup;
         T* packedImage = Scratch<T>.PackB(GemmCore<TL, TV, T>.PackedBLength(cinG, pixels));
@@ -206,6 +226,9 @@ internal static unsafe class ConvCore<TL, TV, T>
             GemmCore<TL, TV, T>.PackB(false, cinG, pixels, image, pixels, packedImage, rectify);
             GemmCore<TL, TV, T>.Compute(coutG, pixels, cinG, T.One, packedW + g * groupLength, OperandB<T>.Packed(packedImage),
                 beta, output, pixels, parallelGemm);
+            if (moments != null)
+                for (int co = 0; co < coutG; co++)
+                    TakeMoments(output + (long)co * pixels, pixels, moments + 2 * ((long)n * s.Cout + (long)g * coutG + co));
         }
     }
 
@@ -683,9 +706,9 @@ internal static unsafe class ConvCore<TL, TV, T>
 
     // ---------------------------------------------------------------- depthwise (groups == Cin == Cout)
 
-    private static void DepthwiseForward(T* x, T* w, T* bias, T* y, Conv2dShape s)
+    private static void DepthwiseForward(T* x, T* w, T* bias, T* y, Conv2dShape s, double* moments)
     {
-        nint px = (nint)x, pw = (nint)w, pb = (nint)bias, py = (nint)y;
+        nint px = (nint)x, pw = (nint)w, pb = (nint)bias, py = (nint)y, pm = (nint)moments;
         Parallelism.For(s.N * s.Cout, plane =>
         {
             int c = plane % s.Cout;
@@ -715,6 +738,7 @@ internal static unsafe class ConvCore<TL, TV, T>
                     }
                 }
             }
+            if (pm != 0) TakeMoments(output, s.OutH * s.OutW, (double*)pm + 2L * plane);
         });
     }
 

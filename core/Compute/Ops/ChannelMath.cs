@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace NasPS.Compute;
 
@@ -28,6 +29,101 @@ internal static class ChannelMath
             sum += d * d;
         }
         return sum;
+    }
+
+    /// <summary>Σ x and Σ (x − mean)² of one plane, accumulated in float64 (float32 lanes widened), in a fixed order.</summary>
+    public static (double Sum, double SquaredDeviations) PlaneMoments<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+        {
+            var values = System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(x);
+            double total = System.Numerics.Tensors.TensorPrimitives.Sum(values);
+            return (total, SumSquaredDeviations(values, total / values.Length));
+        }
+        if (typeof(T) != typeof(float))
+        {
+            double s = 0, q = 0;
+            foreach (var v in x) s += double.CreateTruncating(v);
+            double mu = s / x.Length;
+            foreach (var v in x) q += (double.CreateTruncating(v) - mu) * (double.CreateTruncating(v) - mu);
+            return (s, q);
+        }
+        var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x);
+        int i = 0;
+        double sum = 0, squares = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // Four float64 accumulators per pass (the adds' latency, not their count, bounds a single one).
+            ref float start = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(floats);
+            Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            int vectorEnd = floats.Length - floats.Length % 32;
+            for (; i < vectorEnd; i += 32)
+            {
+                var v = Vector512.LoadUnsafe(ref start, (nuint)i);
+                var w = Vector512.LoadUnsafe(ref start, (nuint)(i + 16));
+                a0 += Vector512.WidenLower(v);
+                a1 += Vector512.WidenUpper(v);
+                a2 += Vector512.WidenLower(w);
+                a3 += Vector512.WidenUpper(w);
+            }
+            sum = Vector512.Sum((a0 + a1) + (a2 + a3));
+            for (int j = i; j < floats.Length; j++) sum += floats[j];
+            double planeMean = sum / floats.Length;
+            var m = Vector512.Create(planeMean);
+            a0 = a1 = a2 = a3 = default;
+            for (int j = 0; j < vectorEnd; j += 32)
+            {
+                var v = Vector512.LoadUnsafe(ref start, (nuint)j);
+                var w = Vector512.LoadUnsafe(ref start, (nuint)(j + 16));
+                var d0 = Vector512.WidenLower(v) - m;
+                var d1 = Vector512.WidenUpper(v) - m;
+                var d2 = Vector512.WidenLower(w) - m;
+                var d3 = Vector512.WidenUpper(w) - m;
+                a0 = Vector512.FusedMultiplyAdd(d0, d0, a0);
+                a1 = Vector512.FusedMultiplyAdd(d1, d1, a1);
+                a2 = Vector512.FusedMultiplyAdd(d2, d2, a2);
+                a3 = Vector512.FusedMultiplyAdd(d3, d3, a3);
+            }
+            squares = Vector512.Sum((a0 + a1) + (a2 + a3));
+            for (int j = i; j < floats.Length; j++)
+            {
+                double d = floats[j] - planeMean;
+                squares += d * d;
+            }
+            return (sum, squares);
+        }
+        if (Vector.IsHardwareAccelerated)
+        {
+            var acc = Vector<double>.Zero;
+            for (; i <= floats.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector.Widen(new Vector<float>(floats[i..]), out var low, out var high);
+                acc += low + high;
+            }
+            sum = Vector.Sum(acc);
+        }
+        for (; i < floats.Length; i++) sum += floats[i];
+        double mean = sum / floats.Length;
+        i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var m = new Vector<double>(mean);
+            var acc = Vector<double>.Zero;
+            for (; i <= floats.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector.Widen(new Vector<float>(floats[i..]), out var low, out var high);
+                var dl = low - m;
+                var dh = high - m;
+                acc += dl * dl + dh * dh;
+            }
+            squares = Vector.Sum(acc);
+        }
+        for (; i < floats.Length; i++)
+        {
+            double d = floats[i] - mean;
+            squares += d * d;
+        }
+        return (sum, squares);
     }
 
     /// <summary>y = x·scale + shift in one pass, rounded twice (a product, then a sum), as a multiply pass followed by an

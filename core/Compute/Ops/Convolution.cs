@@ -50,6 +50,28 @@ public static partial class Ops
         return y;
     }
 
+    /// <summary><see cref="ReluConv2d{T}"/> without autograd, and the output's <see cref="PlaneMoments{T}"/> taken as each plane
+    /// is written, for the batch-norm statistics that follow (<see cref="BatchNorm2dCoefficients{T}"/>).</summary>
+    public static (Tensor<T> Output, PlaneMoments<T> Moments) ReluConv2dWithMoments<T>(Tensor<T> x, Tensor<T> w, Tensor<T>? bias,
+        (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var s = ConvolutionShape(x, w, bias, stride, padding, dilation, groups);
+        if (Graph.NeedsGrad(x, w, bias))
+            throw new InvalidOperationException("relu_conv2d with plane moments is not recorded for autograd; use ReluConv2d while gradients are recorded.");
+        bool depthwise = s.Groups > 1 && s.Groups == s.Cin && s.Groups == s.Cout;
+        var values = new double[2 * s.N * s.Cout];
+        var y = depthwise ? Relu(x) : Tensors.Empty<T>(s.N, s.Cout, s.OutH, s.OutW);
+        if (depthwise)
+        {
+            var output = Tensors.Empty<T>(s.N, s.Cout, s.OutH, s.OutW);
+            Conv2dKernel.Forward<T>(y.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, output.Span, s, planeMoments: values);
+            y = output;
+        }
+        else
+            Conv2dKernel.Forward<T>(x.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, y.Span, s, rectifyInput: true, values);
+        return (y, new PlaneMoments<T>(s.N, s.Cout, s.OutH * s.OutW, values));
+    }
+
     private static Conv2dShape ConvolutionShape<T>(Tensor<T> x, Tensor<T> w, Tensor<T>? bias,
         (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -92,13 +92,15 @@ public static partial class Ops
     /// without applying it: a caller that adds the normalised tensor to others applies it inside that sum
     /// (<see cref="SumChannelAffine{T}"/>) and saves a pass over x and its output. Not recorded for autograd.
     /// </summary>
+    /// <param name="moments">x's plane moments, when its producer took them (<see cref="ReluConv2dWithMoments{T}"/>).</param>
     public static (T[] Scale, T[] Shift) BatchNorm2dCoefficients<T>(Tensor<T> x, Tensor<T>? weight, Tensor<T>? bias,
-        Tensor<T>? runningMean, Tensor<T>? runningVar, bool useBatchStatistics, double momentum = 0.1, double eps = 1e-5)
+        Tensor<T>? runningMean, Tensor<T>? runningVar, bool useBatchStatistics, double momentum = 0.1, double eps = 1e-5,
+        PlaneMoments<T>? moments = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (Graph.NeedsGrad(x, weight, bias))
             throw new InvalidOperationException("batch_norm2d coefficients are not recorded for autograd; use BatchNorm2d while gradients are recorded.");
-        var statistics = new BatchNormStatistics<T>(x, weight, bias, runningMean, runningVar, useBatchStatistics, momentum, eps);
+        var statistics = new BatchNormStatistics<T>(x, weight, bias, runningMean, runningVar, useBatchStatistics, momentum, eps, moments);
         Parallelism.For(x.Size(1), statistics.Compute);
         return (statistics.Scale, statistics.Shift);
     }
@@ -179,6 +181,47 @@ public static partial class Ops
     }
 }
 
+/// <summary>Per (image, channel) plane of an [N, C, H, W] tensor: the sum of the plane and the sum of squared deviations
+/// about the plane's own mean, in float64 whatever T is, which batch-norm statistics combine
+/// (<see cref="Ops.BatchNorm2dCoefficients{T}"/>). A convolution can take them as it writes each plane
+/// (<see cref="Ops.ReluConv2dWithMoments{T}"/>), so the statistics need no pass of their own over its output.</summary>
+public sealed class PlaneMoments<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly double[] _values;
+
+    /// <param name="values">2·N·C values: (sum, squared deviations) for plane (n, c) at 2·(n·C + c).</param>
+    internal PlaneMoments(int images, int channels, int planeSize, double[] values)
+    {
+        if (values.Length != 2L * images * channels)
+            throw new ArgumentException($"Plane moments of [{images}, {channels}] planes need {2L * images * channels} values, not {values.Length}.");
+        (Images, Channels, PlaneSize, _values) = (images, channels, planeSize, values);
+    }
+
+    public int Images { get; }
+    public int Channels { get; }
+    public int PlaneSize { get; }
+
+    public double Sum(int image, int channel) => _values[2 * (image * Channels + channel)];
+
+    public double SquaredDeviations(int image, int channel) => _values[2 * (image * Channels + channel) + 1];
+
+    /// <summary>The moments of every plane of <paramref name="x"/> [N, C, H, W].</summary>
+    public static PlaneMoments<T> Of(Tensor<T> x)
+    {
+        Shapes.RequireRank("plane moments", x, 4, "[N, C, H, W]");
+        int n = x.Size(0), c = x.Size(1), hw = x.Size(2) * x.Size(3);
+        var values = new double[2 * n * c];
+        for (int plane = 0; plane < n * c; plane++)
+            (values[2 * plane], values[2 * plane + 1]) = OfPlane(x.ReadOnlySpan.Slice(plane * hw, hw));
+        return new(n, c, hw, values);
+    }
+
+    /// <summary>The sum of a plane and its squared deviations about its mean, accumulated in float64 (two passes over a
+    /// plane in cache). Float64 matters for float32 tensors: combining planes adds hw·(μ_i − μ)², whose error is first
+    /// order in the error of each plane's mean, so a channel with a large mean and a small spread needs exact plane sums.</summary>
+    internal static (double Sum, double SquaredDeviations) OfPlane(ReadOnlySpan<T> plane) => ChannelMath.PlaneMoments(plane);
+}
+
 /// <summary>batch_norm2d's per-channel statistics and the y = x·scale + shift they give; <see cref="Compute"/> fills one
 /// channel (and updates its running statistics), so callers can follow it with that channel's normalisation.</summary>
 internal sealed class BatchNormStatistics<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -187,9 +230,11 @@ internal sealed class BatchNormStatistics<T> where T : unmanaged, IFloatingPoint
     private readonly Tensor<T>? _weight, _bias, _runningMean, _runningVar;
     private readonly bool _useBatchStatistics;
     private readonly T _eps, _momentum;
+    private readonly PlaneMoments<T>? _moments;
 
+    /// <param name="moments">x's plane moments when the caller has them; otherwise each channel takes its own.</param>
     public BatchNormStatistics(Tensor<T> x, Tensor<T>? weight, Tensor<T>? bias,
-        Tensor<T>? runningMean, Tensor<T>? runningVar, bool useBatchStatistics, double momentum, double eps)
+        Tensor<T>? runningMean, Tensor<T>? runningVar, bool useBatchStatistics, double momentum, double eps, PlaneMoments<T>? moments = null)
     {
         Shapes.RequireRank("batch_norm2d", x, 4, "[N, C, H, W]");
         int c = x.Size(1), m = x.Size(0) * x.Size(2) * x.Size(3);
@@ -202,7 +247,9 @@ internal sealed class BatchNormStatistics<T> where T : unmanaged, IFloatingPoint
             throw new ArgumentException("batch_norm2d: evaluation with running statistics needs running_mean and running_var.");
         if (useBatchStatistics && m <= 1)
             throw new ArgumentException($"batch_norm2d: batch statistics need more than one value per channel, got input {Shapes.Format(x.Shape)}.");
-        (_x, _weight, _bias, _runningMean, _runningVar, _useBatchStatistics) = (x, weight, bias, runningMean, runningVar, useBatchStatistics);
+        if (moments is not null && (moments.Images != x.Size(0) || moments.Channels != c || moments.PlaneSize != x.Size(2) * x.Size(3)))
+            throw new ArgumentException($"batch_norm2d: the plane moments given are of [{moments.Images}, {moments.Channels}] planes of {moments.PlaneSize}, not of {Shapes.Format(x.Shape)}.");
+        (_x, _weight, _bias, _runningMean, _runningVar, _useBatchStatistics, _moments) = (x, weight, bias, runningMean, runningVar, useBatchStatistics, moments);
         _eps = T.CreateTruncating(eps);
         _momentum = T.CreateTruncating(momentum);
         Mean = new T[c];
@@ -221,16 +268,30 @@ internal sealed class BatchNormStatistics<T> where T : unmanaged, IFloatingPoint
     public void Compute(int ch)
     {
         int n = _x.Size(0), c = _x.Size(1), hw = _x.Size(2) * _x.Size(3), m = n * hw;
-        var xs = _x.ReadOnlySpan;
         T mu, variance;
         if (_useBatchStatistics)
         {
-            T sum = T.Zero;
-            for (int i = 0; i < n; i++) sum += TensorPrimitives.Sum(xs.Slice((i * c + ch) * hw, hw));
-            mu = sum / T.CreateTruncating(m);
-            T sq = T.Zero;
-            for (int i = 0; i < n; i++) sq += ChannelMath.SumSquaredDeviations(xs.Slice((i * c + ch) * hw, hw), mu);
-            variance = sq / T.CreateTruncating(m);
+            // Each plane's sum and squared deviations about its own mean (given, or taken here while the plane is in
+            // cache: one pass over x), combined as in Chan et al.'s parallel variance: the mean is the sum of the plane
+            // sums over m, and Σ(x − μ)² = Σ_planes [q_i + hw·(μ_i − μ)²].
+            // All in float64, then rounded to T.
+            Span<double> sums = n <= 512 ? stackalloc double[n] : new double[n], deviations = n <= 512 ? stackalloc double[n] : new double[n];
+            var xs = _x.ReadOnlySpan;
+            for (int i = 0; i < n; i++)
+                (sums[i], deviations[i]) = _moments is null
+                    ? PlaneMoments<T>.OfPlane(xs.Slice((i * c + ch) * hw, hw))
+                    : (_moments.Sum(i, ch), _moments.SquaredDeviations(i, ch));
+            double total = 0;
+            for (int i = 0; i < n; i++) total += sums[i];
+            double mean = total / m, squares = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double offset = sums[i] / hw - mean;
+                squares += deviations[i] + hw * (offset * offset);
+            }
+            mu = T.CreateTruncating(mean);
+            variance = T.CreateTruncating(squares / m);
+            T sq = T.CreateTruncating(squares);
             if (_runningMean is not null)
             {
                 var rm = _runningMean.Span;

@@ -106,13 +106,14 @@ public sealed class BatchNorm2d<T> : Module<T> where T : unmanaged, IFloatingPoi
     /// <summary>
     /// The forward pass left for the caller to apply: y = input·Scale[c] + Shift[c], with the module's state updated as
     /// <see cref="Module{T}.Forward"/> updates it (hooks aside: callers use this only when the module has none). Null when
-    /// <see cref="Bypassed"/> (y = input). Without autograd only.
+    /// <see cref="Bypassed"/> (y = input). Without autograd only. <paramref name="moments"/>: the input's plane moments,
+    /// when its producer took them.
     /// </summary>
-    public ChannelAffine<T> Deferred(Tensor<T> input)
+    public ChannelAffine<T> Deferred(Tensor<T> input, PlaneMoments<T>? moments = null)
     {
         if (Bypassed) return new(input);
         if (IsTraining && NumBatchesTracked is not null) NumBatchesTracked.Values[0]++;
-        var (scale, shift) = Ops.BatchNorm2dCoefficients(input, Weight, Bias, RunningMean, RunningVar, UsesBatchStatistics, Momentum, Eps);
+        var (scale, shift) = Ops.BatchNorm2dCoefficients(input, Weight, Bias, RunningMean, RunningVar, UsesBatchStatistics, Momentum, Eps, moments);
         return new(input, scale, shift);
     }
 

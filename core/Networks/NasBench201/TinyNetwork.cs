@@ -187,17 +187,26 @@ public sealed class ReLUConvBN<T> : Module<T> where T : unmanaged, IFloatingPoin
     {
         if (Tensors.IsGradEnabled || HasForwardHooks || !FusesReLU || _bn.HasForwardHooks || _bn.HasForwardPreHooks) return null;
         RunForwardPreHooks(input);
-        return _bn.Deferred(ReluConv(input));
+        RunReluPreHooks(input);
+        var c = _conv;
+        var (output, moments) = Ops.ReluConv2dWithMoments(input, c.Weight, c.Bias, (c.Stride, c.Stride), (c.Padding, c.Padding),
+            (c.Dilation, c.Dilation), c.Groups);
+        return _bn.Deferred(output, moments);
     }
 
     // Unless a hook must see the ReLU's output (or the convolution's input), the ReLU is applied inside the
     // convolution (Ops.ReluConv2d), and input-only hooks still run, on the same input.
     private bool FusesReLU => !(_op.HasForwardHooks || _relu.HasForwardHooks || _conv.HasForwardHooks || _conv.HasForwardPreHooks);
 
-    private Tensor<T> ReluConv(Tensor<T> input)
+    private void RunReluPreHooks(Tensor<T> input)
     {
         _op.RunForwardPreHooks(input);
         _relu.RunForwardPreHooks(input);
+    }
+
+    private Tensor<T> ReluConv(Tensor<T> input)
+    {
+        RunReluPreHooks(input);
         var c = _conv;
         return Ops.ReluConv2d(input, c.Weight, c.Bias, (c.Stride, c.Stride), (c.Padding, c.Padding), (c.Dilation, c.Dilation), c.Groups);
     }

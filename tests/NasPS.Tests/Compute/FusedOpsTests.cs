@@ -92,4 +92,57 @@ public class FusedOpsTests
         a.RequiresGrad = true;
         Assert.Throws<InvalidOperationException>(() => Ops.BatchNorm2dCoefficients(a, gamma, beta, null, null, true));
     }
+
+    [Theory]
+    [InlineData(1, 1, 0)]
+    [InlineData(3, 1, 1)]
+    [InlineData(3, 2, 1)]
+    public void ConvolutionPlaneMomentsEqualThoseOfItsOutputAndGiveTheSameBatchNorm(int kernel, int stride, int padding)
+    {
+        var rng = new Rng(14);
+        using var scope = Tensors.NewScope();
+        var x = Gaussian(rng, 3, 4, 16, 16);
+        var w = Gaussian(rng, 5, 4, kernel, kernel);
+        using (Tensors.NoGrad())
+        {
+            var (y, moments) = Ops.ReluConv2dWithMoments(x, w, null, (stride, stride), (padding, padding), (1, 1), 1);
+            Assert.Equal(Ops.ReluConv2d(x, w, null, (stride, stride), (padding, padding), (1, 1), 1).ToArray(), y.ToArray());
+            var direct = PlaneMoments<float>.Of(y);
+            for (int n = 0; n < 3; n++)
+            for (int c = 0; c < 5; c++)
+            {
+                Assert.Equal(direct.Sum(n, c), moments.Sum(n, c));
+                Assert.Equal(direct.SquaredDeviations(n, c), moments.SquaredDeviations(n, c));
+            }
+            var given = Ops.BatchNorm2dCoefficients(y, null, null, null, null, true, moments: moments);
+            var taken = Ops.BatchNorm2dCoefficients(y, null, null, null, null, true);
+            Assert.Equal(taken.Scale, given.Scale);
+            Assert.Equal(taken.Shift, given.Shift);
+            Assert.Throws<ArgumentException>(() => Ops.BatchNorm2dCoefficients(Gaussian(rng, 3, 5, 4, 4), null, null, null, null, true, moments: moments));
+        }
+    }
+
+    /// <summary>Batch statistics combine per-plane moments; in float32 that needs float64 plane sums, or a channel with a large
+    /// mean and a small spread loses its variance (the between-plane term is first order in each plane mean's error).</summary>
+    [Fact]
+    public void Float32BatchNormStaysExactForALargeMeanAndASmallSpread()
+    {
+        var rng = new Rng(15);
+        using var scope = Tensors.NewScope();
+        var noise = Gaussian(rng, 2, 2, 16, 16);
+        var xf = Tensors.Empty<float>(2, 2, 16, 16);
+        var xd = Tensors.Empty<double>(2, 2, 16, 16);
+        // Planes whose means differ by about the spread (the between-plane term carries half the variance).
+        for (int i = 0; i < xf.Length; i++)
+        {
+            int plane = i / 256;
+            xf.Span[i] = 100f + 0.01f * (noise.Span[i] + (plane % 2 == 0 ? 1 : -1));
+            xd.Span[i] = xf.Span[i];
+        }
+        var (scaleF, shiftF) = Ops.BatchNorm2dCoefficients(xf, null, null, null, null, true);
+        var (scaleD, _) = Ops.BatchNorm2dCoefficients(xd, null, null, null, null, true);
+        for (int c = 0; c < 2; c++)
+            Assert.True(Math.Abs(scaleF[c] / scaleD[c] - 1) < 1e-6, $"channel {c}: 1/σ is {scaleF[c]} in float32, {scaleD[c]} in float64");
+        Assert.NotEqual(0f, shiftF[0]);
+    }
 }
