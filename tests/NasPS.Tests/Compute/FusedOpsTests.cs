@@ -145,4 +145,37 @@ public class FusedOpsTests
             Assert.True(Math.Abs(scaleF[c] / scaleD[c] - 1) < 1e-6, $"channel {c}: 1/σ is {scaleF[c]} in float32, {scaleD[c]} in float64");
         Assert.NotEqual(0f, shiftF[0]);
     }
+
+    /// <summary>The dedicated 3×3 / stride 1 / padding 1 average pool (vector rows and scalar tails) against direct window sums.</summary>
+    [Theory]
+    [InlineData(2, 3, 9, 17, false)]
+    [InlineData(2, 3, 9, 17, true)]
+    [InlineData(1, 2, 1, 20, false)]
+    [InlineData(2, 2, 16, 16, false)]
+    [InlineData(1, 1, 8, 8, true)]
+    public void AvgPool3x3SameMatchesDirectWindowSums(int n, int c, int h, int w, bool countIncludePad)
+    {
+        var rng = new Rng(16);
+        using var scope = Tensors.NewScope();
+        var x = Gaussian(rng, n, c, h, w);
+        var y = Ops.AvgPool2d(x, 3, 1, 1, countIncludePad).ToArray();
+        var xs = x.ToArray();
+        for (int plane = 0; plane < n * c; plane++)
+        for (int i = 0; i < h; i++)
+        for (int j = 0; j < w; j++)
+        {
+            double sum = 0;
+            int count = 0;
+            for (int a = i - 1; a <= i + 1; a++)
+            for (int b = j - 1; b <= j + 1; b++)
+                if (a >= 0 && a < h && b >= 0 && b < w)
+                {
+                    sum += xs[(plane * h + a) * w + b];
+                    count++;
+                }
+            double expected = sum / (countIncludePad ? 9 : count);
+            float actual = y[(plane * h + i) * w + j];
+            Assert.True(Math.Abs(actual - expected) <= 1e-6 * (1 + Math.Abs(expected)), $"plane {plane} ({i}, {j}): {actual}, expected {expected}");
+        }
+    }
 }
