@@ -11,6 +11,7 @@ public class ActivationPatternTests
     [InlineData(1)]
     [InlineData(7)]
     [InlineData(64)]
+    [InlineData(24)]
     [InlineData(65)]
     [InlineData(203)]
     public void PackingMatchesTheScalarDefinition(int length)
