@@ -49,7 +49,12 @@ public static partial class Ops
         bool threeByOne = wholePlane && kernel == 3 && stride == 1 && padding == 1 && w >= 3;
         var y = Tensors.Empty<T>(n, c, oh, ow);
         if (kernel == 3 && stride == 1 && padding == 1)
-            Parallelism.For(n * c, plane => AvgPool3x3Same(x.ReadOnlySpan.Slice(plane * h * w, h * w), h, w, divisors, y.Span.Slice(plane * h * w, h * w)));
+        {
+            // Planes in blocks of about 16K elements: one work item per 8×8 plane would cost more than the plane.
+            int planes = n * c, perBlock = Math.Max(1, 16384 / (h * w)), blocks = (planes + perBlock - 1) / perBlock;
+            Parallelism.For(blocks, block => AvgPool3x3Same(x.ReadOnlySpan, h, w, divisors, y.Span,
+                block * perBlock, Math.Min(planes, (block + 1) * perBlock)));
+        }
         else
         // Separable: sum each input row over the column windows, then those sums over the row windows.
         Parallelism.For(n * c, plane =>
@@ -155,46 +160,66 @@ public static partial class Ops
     }
 
     /// <summary>
-    /// One plane of the 3×3, stride 1, padding 1 average pool (NAS-Bench-201's avg_pool_3x3): each row summed over its
-    /// column windows through a copy with a zero on either side, then three of those rows summed per output row, and
-    /// the sums divided by <paramref name="divisors"/>. The sums are the separable loop's, tap by tap in the same order
-    /// (a zero added first changes nothing but the sign of a zero sum), in two passes over a plane in cache instead of
-    /// a dozen calls per plane, which dominated on 8×8 planes.
+    /// Planes [first, end) of the 3×3, stride 1, padding 1 average pool (NAS-Bench-201's avg_pool_3x3). The separable
+    /// loop's sums, tap by tap in the same order: each row summed over its column windows (the whole plane in one
+    /// vector pass over shifted reads; the border columns, whose reads crossed into the neighbouring row, then
+    /// rewritten), three of those rows per output row, divided by <paramref name="divisors"/>. A dozen calls per plane
+    /// took the separable loop's time on 8×8 planes.
     /// </summary>
-    private static void AvgPool3x3Same<T>(ReadOnlySpan<T> x, int h, int w, ReadOnlySpan<T> divisors, Span<T> y)
+    private static void AvgPool3x3Same<T>(ReadOnlySpan<T> x, int h, int w, ReadOnlySpan<T> divisors, Span<T> y, int first, int end)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int plane = h * w;
-        T[]? rented = plane + w + 2 > 4096 ? System.Buffers.ArrayPool<T>.Shared.Rent(plane + 2 * (w + 2)) : null;
-        Span<T> buffer = rented ?? stackalloc T[plane + 2 * (w + 2)];
-        // rowSums: h rows of w; padded: one input row with a zero either side; zeros: a row of zeros for the border rows.
-        Span<T> rowSums = buffer[..plane], padded = buffer.Slice(plane, w + 2), zeros = buffer.Slice(plane + w + 2, w);
-        zeros.Clear();
-        padded[0] = T.Zero;
-        padded[w + 1] = T.Zero;
-        int lanes = Vector<T>.Count;
-        for (int a = 0; a < h; a++)
+        int plane = h * w, lanes = Vector<T>.Count;
+        bool vectors = Vector.IsHardwareAccelerated && Vector<T>.IsSupported;
+        var rented = System.Buffers.ArrayPool<T>.Shared.Rent(plane);
+        var rowSums = rented.AsSpan(0, plane);
+        ref T d = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(divisors);
+        ref T r = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(rowSums);
+        for (int p = first; p < end; p++)
         {
-            x.Slice(a * w, w).CopyTo(padded[1..]);
-            var sums = rowSums.Slice(a * w, w);
-            int j = 0;
-            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-                for (; j <= w - lanes; j += lanes)
-                    ((new Vector<T>(padded[j..]) + new Vector<T>(padded[(j + 1)..])) + new Vector<T>(padded[(j + 2)..])).CopyTo(sums[j..]);
-            for (; j < w; j++) sums[j] = (padded[j] + padded[j + 1]) + padded[j + 2];
+            var xs = x.Slice(p * plane, plane);
+            var ys = y.Slice(p * plane, plane);
+            ref T xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(xs);
+            ref T yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(ys);
+            // Row sums (x[t − 1] + x[t]) + x[t + 1] for t in [1, plane − 1), then the border columns.
+            int t = 1;
+            if (vectors)
+                for (; t + lanes <= plane - 1; t += lanes)
+                    ((Vector.LoadUnsafe(ref xr, (nuint)(t - 1)) + Vector.LoadUnsafe(ref xr, (nuint)t)) + Vector.LoadUnsafe(ref xr, (nuint)(t + 1)))
+                        .StoreUnsafe(ref r, (nuint)t);
+            for (; t < plane - 1; t++) rowSums[t] = (xs[t - 1] + xs[t]) + xs[t + 1];
+            for (int a = 0; a < h; a++)
+            {
+                int row = a * w;
+                if (w == 1)
+                {
+                    rowSums[row] = xs[row];
+                    continue;
+                }
+                rowSums[row] = xs[row] + xs[row + 1];
+                rowSums[row + w - 1] = xs[row + w - 2] + xs[row + w - 1];
+            }
+            // Output rows: the first and last add their two row sums to zero, as the separable loop does; the rows
+            // between sum three, (R[i − 1] + R[i]) + R[i + 1], over one contiguous range.
+            for (int j = 0; j < w; j++)
+            {
+                T top = T.Zero + rowSums[j];
+                if (h > 1) top += rowSums[w + j];
+                ys[j] = top / divisors[j];
+                if (h > 1)
+                {
+                    int last = (h - 1) * w + j;
+                    ys[last] = (T.Zero + rowSums[last - w] + rowSums[last]) / divisors[last];
+                }
+            }
+            int u = w, interiorEnd = (h - 1) * w;
+            if (vectors)
+                for (; u + lanes <= interiorEnd; u += lanes)
+                    (((Vector.LoadUnsafe(ref r, (nuint)(u - w)) + Vector.LoadUnsafe(ref r, (nuint)u)) + Vector.LoadUnsafe(ref r, (nuint)(u + w)))
+                        / Vector.LoadUnsafe(ref d, (nuint)u)).StoreUnsafe(ref yr, (nuint)u);
+            for (; u < interiorEnd; u++) ys[u] = ((rowSums[u - w] + rowSums[u]) + rowSums[u + w]) / divisors[u];
         }
-        for (int i = 0; i < h; i++)
-        {
-            ReadOnlySpan<T> up = i > 0 ? rowSums.Slice((i - 1) * w, w) : zeros, middle = rowSums.Slice(i * w, w);
-            ReadOnlySpan<T> down = i < h - 1 ? rowSums.Slice((i + 1) * w, w) : zeros, divisor = divisors.Slice(i * w, w);
-            var output = y.Slice(i * w, w);
-            int j = 0;
-            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-                for (; j <= w - lanes; j += lanes)
-                    (((new Vector<T>(up[j..]) + new Vector<T>(middle[j..])) + new Vector<T>(down[j..])) / new Vector<T>(divisor[j..])).CopyTo(output[j..]);
-            for (; j < w; j++) output[j] = ((up[j] + middle[j]) + down[j]) / divisor[j];
-        }
-        if (rented is not null) System.Buffers.ArrayPool<T>.Shared.Return(rented);
+        System.Buffers.ArrayPool<T>.Shared.Return(rented);
     }
 
     /// <summary>destination = Σ_{d &lt; taps} source[start + d·step ..], tap by tap in order: the same sums, bit for bit, as

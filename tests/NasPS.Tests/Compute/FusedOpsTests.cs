@@ -153,6 +153,8 @@ public class FusedOpsTests
     [InlineData(1, 2, 1, 20, false)]
     [InlineData(2, 2, 16, 16, false)]
     [InlineData(1, 1, 8, 8, true)]
+    [InlineData(3, 2, 2, 2, false)]
+    [InlineData(1, 3, 5, 1, false)]
     public void AvgPool3x3SameMatchesDirectWindowSums(int n, int c, int h, int w, bool countIncludePad)
     {
         var rng = new Rng(16);
