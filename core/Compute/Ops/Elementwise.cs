@@ -196,12 +196,13 @@ public static partial class Ops
     }
 
     /// <summary>
-    /// Σ over <paramref name="terms"/> of (x·scale[c] + shift[c]) for [N, C, …] tensors, per channel c, a term without
-    /// coefficients adding x itself: the sum of batch-normalised branches (<see cref="BatchNorm2dCoefficients{T}"/>)
-    /// without writing each normalised branch out first. Every element is rounded as batch_norm2d followed by
-    /// <see cref="AddN{T}"/> round it (product, shift, then the terms in order). Not recorded for autograd.
+    /// Σ over <paramref name="terms"/>, in order, of same-shaped [N, C, H, W] tensors, each taken as it is, as
+    /// x·scale[c] + shift[c] per channel c (a batch-normalised branch, <see cref="BatchNorm2dCoefficients{T}"/>), or as
+    /// avg_pool_3x3(x) (stride 1, padding 1, count_include_pad = false): the sum of a NAS-Bench-201 node without writing
+    /// each branch out first. Every element is rounded as the separate ops followed by <see cref="AddN{T}"/> round it.
+    /// Not recorded for autograd.
     /// </summary>
-    public static Tensor<T> SumChannelAffine<T>(IReadOnlyList<ChannelAffine<T>> terms) where T : unmanaged, IFloatingPointIeee754<T>
+    public static Tensor<T> SumTerms<T>(IReadOnlyList<SumTerm<T>> terms) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (terms.Count == 0) throw new ArgumentException("add: at least one tensor is needed.", nameof(terms));
         var first = terms[0].X;
@@ -212,16 +213,22 @@ public static partial class Ops
                 throw new InvalidOperationException("A sum of channel-affine terms is not recorded for autograd; use BatchNorm2d and AddN while gradients are recorded.");
             if (term.Scale is not null && (first.Rank < 2 || term.Scale.Length != first.Size(1) || term.Shift?.Length != first.Size(1)))
                 throw new ArgumentException($"add: per-channel coefficients of length {term.Scale.Length} do not match {Shapes.Format(first.Shape)}.");
+            if (term.AveragePool3x3 && (first.Rank != 4 || term.Scale is not null))
+                throw new ArgumentException($"add: a pooled term must be a plain [N, C, H, W] tensor, not {Shapes.Format(first.Shape)}{(term.Scale is null ? "" : " with coefficients")}.");
         }
-        if (terms.Count == 1 && terms[0].Scale is null) return first;
+        if (terms.Count == 1 && terms[0].Scale is null && !terms[0].AveragePool3x3) return first;
         int channels = first.Size(1), plane = first.Length / (first.Size(0) * channels), planes = first.Size(0) * channels;
         var y = Tensors.Empty<T>(first.ShapeArray);
         var inputs = terms.ToArray();
+        bool pooled = inputs.Any(t => t.AveragePool3x3);
+        var divisors = pooled ? AvgPool3x3Divisors<T>(first.Size(2), first.Size(3), countIncludePad: false) : null;
         // Planes in blocks of about 32K elements, so small planes still make work items worth a thread.
         int planesPerBlock = Math.Max(1, 32768 / Math.Max(plane, 1)), blocks = (planes + planesPerBlock - 1) / planesPerBlock;
         Parallelism.For(blocks, block =>
         {
             var output = y.Span;
+            // A pooled term's plane is pooled into scratch (in cache) and added from there.
+            var scratch = pooled ? System.Buffers.ArrayPool<T>.Shared.Rent(2 * plane) : null;
             int p1 = Math.Min(planes, (block + 1) * planesPerBlock);
             for (int p = block * planesPerBlock; p < p1; p++)
             {
@@ -229,8 +236,14 @@ public static partial class Ops
                 var target = output.Slice(p * plane, plane);
                 for (int t = 0; t < inputs.Length; t++)
                 {
-                    var (x, scale, shift) = inputs[t];
+                    var (x, scale, shift, pool) = inputs[t];
                     var source = x.ReadOnlySpan.Slice(p * plane, plane);
+                    if (pool)
+                    {
+                        var pooledPlane = scratch.AsSpan(0, plane);
+                        AvgPool3x3Plane(source, first.Size(2), first.Size(3), divisors, pooledPlane, scratch.AsSpan(plane, plane));
+                        source = pooledPlane;
+                    }
                     if (scale is null)
                     {
                         if (t == 0) source.CopyTo(target);
@@ -240,6 +253,7 @@ public static partial class Ops
                     else ChannelMath.AddScaleShift(source, scale[c], shift![c], target);
                 }
             }
+            if (scratch is not null) System.Buffers.ArrayPool<T>.Shared.Return(scratch);
         });
         return y;
     }
@@ -268,5 +282,7 @@ public static partial class Ops
     }
 }
 
-/// <summary>A term of <see cref="Ops.SumChannelAffine{T}"/>: x·Scale[c] + Shift[c] per channel c, or x itself when Scale is null.</summary>
-public readonly record struct ChannelAffine<T>(Tensor<T> X, T[]? Scale = null, T[]? Shift = null) where T : unmanaged, IFloatingPointIeee754<T>;
+/// <summary>A term of <see cref="Ops.SumTerms{T}"/>: x·Scale[c] + Shift[c] per channel c, avg_pool_3x3(x) when
+/// <paramref name="AveragePool3x3"/>, or x itself.</summary>
+public readonly record struct SumTerm<T>(Tensor<T> X, T[]? Scale = null, T[]? Shift = null, bool AveragePool3x3 = false)
+    where T : unmanaged, IFloatingPointIeee754<T>;

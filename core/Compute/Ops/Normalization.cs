@@ -90,7 +90,7 @@ public static partial class Ops
     /// <summary>
     /// What batch_norm2d would apply to x, per channel, as y = x·scale + shift (running statistics updated the same way),
     /// without applying it: a caller that adds the normalised tensor to others applies it inside that sum
-    /// (<see cref="SumChannelAffine{T}"/>) and saves a pass over x and its output. Not recorded for autograd.
+    /// (<see cref="SumTerms{T}"/>) and saves a pass over x and its output. Not recorded for autograd.
     /// </summary>
     /// <param name="moments">x's plane moments, when its producer took them (<see cref="ReluConv2dWithMoments{T}"/>).</param>
     public static (T[] Scale, T[] Shift) BatchNorm2dCoefficients<T>(Tensor<T> x, Tensor<T>? weight, Tensor<T>? bias,

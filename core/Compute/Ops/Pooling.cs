@@ -30,12 +30,7 @@ public static partial class Ops
         // Window extents clipped to the image, and each output's divisor; shared by every plane and the backward pass.
         var rows = PoolWindows(h, oh, kernel, stride, padding);
         var cols = PoolWindows(w, ow, kernel, stride, padding);
-        var divisors = new T[oh * ow];
-        for (int i = 0; i < oh; i++)
-        for (int j = 0; j < ow; j++)
-            divisors[i * ow + j] = T.CreateTruncating(countIncludePad
-                ? rows[i].PaddedSize * cols[j].PaddedSize
-                : (rows[i].End - rows[i].Start) * (cols[j].End - cols[j].Start));
+        var divisors = PoolDivisors<T>(rows, cols, countIncludePad);
 
         // Stride 1: the columns (rows) whose window lies wholly inside the image, [p, size − kernel + p], sum shifted
         // slices by vectors, tap by tap as the scalar loop does, so results are the same. When rows are not
@@ -169,16 +164,22 @@ public static partial class Ops
     private static void AvgPool3x3Same<T>(ReadOnlySpan<T> x, int h, int w, ReadOnlySpan<T> divisors, Span<T> y, int first, int end)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int plane = h * w;
+        var rented = System.Buffers.ArrayPool<T>.Shared.Rent(plane);
+        for (int p = first; p < end; p++)
+            AvgPool3x3Plane(x.Slice(p * plane, plane), h, w, divisors, y.Slice(p * plane, plane), rented.AsSpan(0, plane));
+        System.Buffers.ArrayPool<T>.Shared.Return(rented);
+    }
+
+    /// <summary>One plane of <see cref="AvgPool3x3Same{T}"/>; <paramref name="rowSums"/> is h·w of scratch.</summary>
+    internal static void AvgPool3x3Plane<T>(ReadOnlySpan<T> xs, int h, int w, ReadOnlySpan<T> divisors, Span<T> ys, Span<T> rowSums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int plane = h * w, lanes = Vector<T>.Count;
         bool vectors = Vector.IsHardwareAccelerated && Vector<T>.IsSupported;
-        var rented = System.Buffers.ArrayPool<T>.Shared.Rent(plane);
-        var rowSums = rented.AsSpan(0, plane);
         ref T d = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(divisors);
         ref T r = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(rowSums);
-        for (int p = first; p < end; p++)
         {
-            var xs = x.Slice(p * plane, plane);
-            var ys = y.Slice(p * plane, plane);
             ref T xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(xs);
             ref T yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(ys);
             // Row sums (x[t − 1] + x[t]) + x[t + 1] for t in [1, plane − 1), then the border columns.
@@ -219,8 +220,24 @@ public static partial class Ops
                         / Vector.LoadUnsafe(ref d, (nuint)u)).StoreUnsafe(ref yr, (nuint)u);
             for (; u < interiorEnd; u++) ys[u] = ((rowSums[u - w] + rowSums[u]) + rowSums[u + w]) / divisors[u];
         }
-        System.Buffers.ArrayPool<T>.Shared.Return(rented);
     }
+
+    /// <summary>Each output's divisor: the window's size counting padding, or only its in-image pixels.</summary>
+    private static T[] PoolDivisors<T>((int Start, int End, int PaddedSize)[] rows, (int Start, int End, int PaddedSize)[] cols, bool countIncludePad)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var divisors = new T[rows.Length * cols.Length];
+        for (int i = 0; i < rows.Length; i++)
+        for (int j = 0; j < cols.Length; j++)
+            divisors[i * cols.Length + j] = T.CreateTruncating(countIncludePad
+                ? rows[i].PaddedSize * cols[j].PaddedSize
+                : (rows[i].End - rows[i].Start) * (cols[j].End - cols[j].Start));
+        return divisors;
+    }
+
+    /// <summary>The divisors of avg_pool_3x3 (stride 1, padding 1) on h × w planes.</summary>
+    internal static T[] AvgPool3x3Divisors<T>(int h, int w, bool countIncludePad) where T : unmanaged, IFloatingPointIeee754<T> =>
+        PoolDivisors<T>(PoolWindows(h, h, 3, 1, 1), PoolWindows(w, w, 3, 1, 1), countIncludePad);
 
     /// <summary>destination = Σ_{d &lt; taps} source[start + d·step ..], tap by tap in order: the same sums, bit for bit, as
     /// clearing the destination and adding every tap (0 + a = a), in two fewer passes.</summary>

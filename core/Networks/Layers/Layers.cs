@@ -109,7 +109,7 @@ public sealed class BatchNorm2d<T> : Module<T> where T : unmanaged, IFloatingPoi
     /// <see cref="Bypassed"/> (y = input). Without autograd only. <paramref name="moments"/>: the input's plane moments,
     /// when its producer took them.
     /// </summary>
-    public ChannelAffine<T> Deferred(Tensor<T> input, PlaneMoments<T>? moments = null)
+    public SumTerm<T> Deferred(Tensor<T> input, PlaneMoments<T>? moments = null)
     {
         if (Bypassed) return new(input);
         if (IsTraining && NumBatchesTracked is not null) NumBatchesTracked.Values[0]++;

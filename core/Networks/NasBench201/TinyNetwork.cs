@@ -105,7 +105,7 @@ public sealed class InferCell<T> : Module<T> where T : unmanaged, IFloatingPoint
         for (int j = 1; j <= 3; j++)
         {
             using var node = cell is null ? null : Tensors.NewScope();
-            var terms = new List<ChannelAffine<T>>(j);
+            var terms = new List<SumTerm<T>>(j);
             int noneEdge = -1;
             for (int e = 0; e < Nb201Genome.EdgeCount; e++)
             {
@@ -114,13 +114,16 @@ public sealed class InferCell<T> : Module<T> where T : unmanaged, IFloatingPoint
                 // A 'none' edge adds zeros, which changes nothing but the sign of a zero: it is summed only when no
                 // other edge reaches the node.
                 if (_layers[e] is Zero<T>) noneEdge = e;
-                // Without autograd a ReLUConvBN edge leaves its BN to the node's sum (one pass fewer over its output).
+                // Without autograd a ReLUConvBN edge leaves its BN to the node's sum (one pass fewer over its output),
+                // and a pooling edge its pooling (its output is never written).
                 else if (cell is not null && _layers[e] is ReLUConvBN<T> block && block.ForwardDeferred(nodes[from]) is { } deferred)
                     terms.Add(deferred);
+                else if (cell is not null && _layers[e] is Pooling<T> pooling && pooling.ForwardDeferred(nodes[from]) is { } pooled)
+                    terms.Add(pooled);
                 else terms.Add(new(_layers[e].Forward(nodes[from])));
             }
             if (terms.Count == 0) terms.Add(new(_layers[noneEdge].Forward(nodes[Nb201Genome.Edges[noneEdge].From])));
-            nodes[j] = terms.Any(t => t.Scale is not null) ? Ops.SumChannelAffine(terms) : Ops.AddN(terms.Select(t => t.X).ToList());
+            nodes[j] = terms.Any(t => t.Scale is not null || t.AveragePool3x3) ? Ops.SumTerms(terms) : Ops.AddN(terms.Select(t => t.X).ToList());
             if (node is not null) KeepOutside(nodes[j], node);
         }
         return nodes[3];
@@ -180,10 +183,10 @@ public sealed class ReLUConvBN<T> : Module<T> where T : unmanaged, IFloatingPoin
 
     /// <summary>
     /// The block's output left as BN's per-channel y = x·scale + shift for the caller to apply (inside a sum, see
-    /// <see cref="Ops.SumChannelAffine{T}"/>), when nothing records gradients and no hook needs the output of the block
+    /// <see cref="Ops.SumTerms{T}"/>), when nothing records gradients and no hook needs the output of the block
     /// or of its modules; null otherwise (call <see cref="Module{T}.Forward"/>). Runs the block's pre-hooks.
     /// </summary>
-    public ChannelAffine<T>? ForwardDeferred(Tensor<T> input)
+    public SumTerm<T>? ForwardDeferred(Tensor<T> input)
     {
         if (Tensors.IsGradEnabled || HasForwardHooks || !FusesReLU || _bn.HasForwardHooks || _bn.HasForwardPreHooks) return null;
         RunForwardPreHooks(input);
@@ -220,6 +223,16 @@ public sealed class Pooling<T> : Module<T> where T : unmanaged, IFloatingPointIe
     public Pooling() => _op = RegisterModule("op", new AvgPool2d<T>(3, 1, 1, countIncludePad: false));
 
     protected override Tensor<T> ForwardCore(Tensor<T> input) => _op.Forward(input);
+
+    /// <summary>The pooling left for the caller's sum (<see cref="Ops.SumTerms{T}"/>) when nothing records gradients and no
+    /// hook needs its output; null otherwise. Runs the pre-hooks.</summary>
+    public SumTerm<T>? ForwardDeferred(Tensor<T> input)
+    {
+        if (Tensors.IsGradEnabled || HasForwardHooks || _op.HasForwardHooks || input.Rank != 4) return null;
+        RunForwardPreHooks(input);
+        _op.RunForwardPreHooks(input);
+        return new(input, AveragePool3x3: true);
+    }
 }
 
 /// <summary>The reduction block: ReLUConvBN(in→out, 3×3, stride 2) → ReLUConvBN(out→out, 3×3), plus the shortcut

@@ -76,18 +76,18 @@ public class FusedOpsTests
             var (meanA2, varA2, meanB2, varB2) = (RunningMean(), RunningVar(), RunningMean(), RunningVar());
             var (scaleA, shiftA) = Ops.BatchNorm2dCoefficients(a, gamma, beta, meanA2, varA2, true);
             var (scaleB, shiftB) = Ops.BatchNorm2dCoefficients(b, null, null, meanB2, varB2, true);
-            var fused = Ops.SumChannelAffine<float>([new(a, scaleA, shiftA), new(plain), new(b, scaleB, shiftB)]);
+            var fused = Ops.SumTerms<float>([new(a, scaleA, shiftA), new(plain), new(b, scaleB, shiftB)]);
             Assert.Equal(expected.ToArray(), fused.ToArray());
             Assert.Equal(meanA.ToArray(), meanA2.ToArray());
             Assert.Equal(varB.ToArray(), varB2.ToArray());
             Assert.NotEqual(new float[5], meanA2.ToArray());
 
             // One normalised term alone is batch_norm2d's output; one plain term is returned as it is.
-            var single = Ops.SumChannelAffine<float>([new(a, scaleA, shiftA)]);
+            var single = Ops.SumTerms<float>([new(a, scaleA, shiftA)]);
             Assert.Equal(Ops.BatchNorm2d(a, gamma, beta, null, null, true).ToArray(), single.ToArray());
-            Assert.Same(plain, Ops.SumChannelAffine<float>([new(plain)]));
+            Assert.Same(plain, Ops.SumTerms<float>([new(plain)]));
         }
-        var bad = Assert.Throws<ArgumentException>(() => Ops.SumChannelAffine<float>([new(a, new float[4], new float[4])]));
+        var bad = Assert.Throws<ArgumentException>(() => Ops.SumTerms<float>([new(a, new float[4], new float[4])]));
         Assert.Contains("4", bad.Message);
         a.RequiresGrad = true;
         Assert.Throws<InvalidOperationException>(() => Ops.BatchNorm2dCoefficients(a, gamma, beta, null, null, true));
@@ -178,6 +178,24 @@ public class FusedOpsTests
             double expected = sum / (countIncludePad ? 9 : count);
             float actual = y[(plane * h + i) * w + j];
             Assert.True(Math.Abs(actual - expected) <= 1e-6 * (1 + Math.Abs(expected)), $"plane {plane} ({i}, {j}): {actual}, expected {expected}");
+        }
+    }
+
+    [Fact]
+    public void PooledTermsEqualTheAveragePoolThenTheSum()
+    {
+        var rng = new Rng(17);
+        using var scope = Tensors.NewScope();
+        var a = Gaussian(rng, 3, 4, 9, 16);
+        var b = Gaussian(rng, 3, 4, 9, 16);
+        using (Tensors.NoGrad())
+        {
+            var (scale, shift) = Ops.BatchNorm2dCoefficients(b, null, null, null, null, true);
+            var expected = Ops.AddN([Ops.AvgPool2d(a, 3, 1, 1, countIncludePad: false), Ops.BatchNorm2d(b, null, null, null, null, true), a]);
+            var fused = Ops.SumTerms<float>([new(a, AveragePool3x3: true), new(b, scale, shift), new(a)]);
+            Assert.Equal(expected.ToArray(), fused.ToArray());
+            Assert.Equal(Ops.AvgPool2d(a, 3, 1, 1, countIncludePad: false).ToArray(), Ops.SumTerms<float>([new(a, AveragePool3x3: true)]).ToArray());
+            Assert.Throws<ArgumentException>(() => Ops.SumTerms<float>([new(b, scale, shift, AveragePool3x3: true)]));
         }
     }
 }
