@@ -43,7 +43,9 @@ public static partial class Ops
         bool hasInterior = interiorEnd > interiorFirst, wholePlane = hasInterior && ow == w;
         bool threeByOne = wholePlane && kernel == 3 && stride == 1 && padding == 1 && w >= 3;
         var y = Tensors.Empty<T>(n, c, oh, ow);
-        if (kernel == 3 && stride == 1 && padding == 1)
+        if (kernel == 2 && stride == 2 && padding == 0)
+            Parallelism.For(n * c, plane => AvgPool2x2Plane(x.ReadOnlySpan.Slice(plane * h * w, h * w), h, w, y.Span.Slice(plane * oh * ow, oh * ow)));
+        else if (kernel == 3 && stride == 1 && padding == 1)
         {
             // Planes in blocks of about 16K elements: one work item per 8×8 plane would cost more than the plane.
             int planes = n * c, perBlock = Math.Max(1, 16384 / (h * w)), blocks = (planes + perBlock - 1) / perBlock;
@@ -219,6 +221,51 @@ public static partial class Ops
                     (((Vector.LoadUnsafe(ref r, (nuint)(u - w)) + Vector.LoadUnsafe(ref r, (nuint)u)) + Vector.LoadUnsafe(ref r, (nuint)(u + w)))
                         / Vector.LoadUnsafe(ref d, (nuint)u)).StoreUnsafe(ref yr, (nuint)u);
             for (; u < interiorEnd; u++) ys[u] = ((rowSums[u - w] + rowSums[u]) + rowSums[u + w]) / divisors[u];
+        }
+    }
+
+    /// <summary>
+    /// One plane of the 2×2, stride 2 average pool (the NAS-Bench-201 reduction shortcut): y = ((0 + r₀) + r₁) / 4 with
+    /// rₐ = (0 + x[2i + a, 2j]) + x[2i + a, 2j + 1], the separable loop's sums in its order. The pairs are split into
+    /// even and odd lanes by one permute of two vectors.
+    /// </summary>
+    private static void AvgPool2x2Plane<T>(ReadOnlySpan<T> xs, int h, int w, Span<T> ys) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int oh = h / 2, ow = w / 2;
+        T four = T.CreateTruncating(4);
+        for (int i = 0; i < oh; i++)
+        {
+            var top = xs.Slice(2 * i * w, w);
+            var bottom = xs.Slice((2 * i + 1) * w, w);
+            var output = ys.Slice(i * ow, ow);
+            int j = 0;
+            if (typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            {
+                var even = System.Runtime.Intrinsics.Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                var odd = even + System.Runtime.Intrinsics.Vector512<int>.One;
+                var zero = System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var divisor = System.Runtime.Intrinsics.Vector512.Create(4f);
+                var t = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(top);
+                var b = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(bottom);
+                var o = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(output);
+                for (; j + 16 <= ow; j += 16)
+                {
+                    var t0 = System.Runtime.Intrinsics.Vector512.Create(t.Slice(2 * j, 16));
+                    var t1 = System.Runtime.Intrinsics.Vector512.Create(t.Slice(2 * j + 16, 16));
+                    var b0 = System.Runtime.Intrinsics.Vector512.Create(b.Slice(2 * j, 16));
+                    var b1 = System.Runtime.Intrinsics.Vector512.Create(b.Slice(2 * j + 16, 16));
+                    var rowTop = (zero + System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(t0, even, t1))
+                        + System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(t0, odd, t1);
+                    var rowBottom = (zero + System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(b0, even, b1))
+                        + System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(b0, odd, b1);
+                    System.Runtime.Intrinsics.Vector512.CopyTo(((zero + rowTop) + rowBottom) / divisor, o.Slice(j, 16));
+                }
+            }
+            for (; j < ow; j++)
+            {
+                T rowTop = (T.Zero + top[2 * j]) + top[2 * j + 1], rowBottom = (T.Zero + bottom[2 * j]) + bottom[2 * j + 1];
+                output[j] = ((T.Zero + rowTop) + rowBottom) / four;
+            }
         }
     }
 

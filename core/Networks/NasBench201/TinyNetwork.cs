@@ -253,7 +253,10 @@ public sealed class ResNetBasicBlock<T> : Module<T> where T : unmanaged, IFloati
 
     protected override Tensor<T> ForwardCore(Tensor<T> input)
     {
-        var branch = _convB.Forward(_convA.Forward(input));
+        var a = _convA.Forward(input);
+        // Without autograd conv_b's BN is applied inside the sum with the shortcut (the same bits as BN, then add).
+        if (_convB.ForwardDeferred(a) is { } deferred) return Ops.SumTerms([new(_downsample.Forward(input)), deferred]);
+        var branch = _convB.Forward(a);
         var shortcut = _downsample.Forward(input);
         return Ops.Add(shortcut, branch);
     }

@@ -198,4 +198,27 @@ public class FusedOpsTests
             Assert.Throws<ArgumentException>(() => Ops.SumTerms<float>([new(b, scale, shift, AveragePool3x3: true)]));
         }
     }
+
+    [Theory]
+    [InlineData(2, 3, 32, 34)]
+    [InlineData(1, 2, 7, 33)]
+    [InlineData(1, 1, 16, 64)]
+    public void AvgPool2x2Stride2MatchesDirectWindowSums(int n, int c, int h, int w)
+    {
+        var rng = new Rng(18);
+        using var scope = Tensors.NewScope();
+        var x = Gaussian(rng, n, c, h, w);
+        var y = Ops.AvgPool2d(x, 2, 2);
+        Assert.Equal([n, c, h / 2, w / 2], y.Shape.ToArray());
+        var xs = x.ToArray();
+        var ys = y.ToArray();
+        for (int plane = 0; plane < n * c; plane++)
+        for (int i = 0; i < h / 2; i++)
+        for (int j = 0; j < w / 2; j++)
+        {
+            int at = (plane * h + 2 * i) * w + 2 * j;
+            float expected = ((xs[at] + xs[at + 1]) + (xs[at + w] + xs[at + w + 1])) / 4;
+            Assert.Equal(expected, ys[(plane * (h / 2) + i) * (w / 2) + j]);
+        }
+    }
 }
