@@ -139,6 +139,8 @@ public class ActivationPatternTests
         for (int k = 0; k < rank; k++) a[i * n + j] += u[i * rank + k] * v[k * n + j];
         Assert.Equal(rank < n, LinearAlgebra.IsSingularModulo(a, n, (1UL << 61) - 1));
         Assert.Equal(rank < n, LinearAlgebra.IsSingularModulo(a, n, 1_000_000_007));
+        Assert.Equal(rank < n, LinearAlgebra.IsSingularModulo(a, n, (1UL << 31) - 1));
+        Assert.Equal(rank < n, double.IsNegativeInfinity(LinearAlgebra.LogAbsDeterminant(a, n)));
     }
 
     [Fact]
