@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NasPS.Compute.Autograd;
 using NasPS.Compute.Kernels;
 
@@ -177,51 +179,84 @@ public static partial class Ops
     internal static void AvgPool3x3Plane<T>(ReadOnlySpan<T> xs, int h, int w, ReadOnlySpan<T> divisors, Span<T> ys, Span<T> rowSums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int plane = h * w, lanes = Vector<T>.Count;
-        bool vectors = Vector.IsHardwareAccelerated && Vector<T>.IsSupported;
-        ref T d = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(divisors);
-        ref T r = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(rowSums);
-        {
-            ref T xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(xs);
-            ref T yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(ys);
-            // Row sums (x[t − 1] + x[t]) + x[t + 1] for t in [1, plane − 1), then the border columns.
-            int t = 1;
-            if (vectors)
-                for (; t + lanes <= plane - 1; t += lanes)
-                    ((Vector.LoadUnsafe(ref xr, (nuint)(t - 1)) + Vector.LoadUnsafe(ref xr, (nuint)t)) + Vector.LoadUnsafe(ref xr, (nuint)(t + 1)))
-                        .StoreUnsafe(ref r, (nuint)t);
-            for (; t < plane - 1; t++) rowSums[t] = (xs[t - 1] + xs[t]) + xs[t + 1];
-            for (int a = 0; a < h; a++)
+        int plane = h * w, last = (h - 1) * w;
+        // 512-bit vectors for rows at least that wide, else Vector<T> (8×8 planes: one 256-bit vector per row). Each
+        // vector loop ends with one vector flush with the range's end, overlapping the one before: the overlap recomputes
+        // the same values.
+        bool wide = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && w >= Vector512<T>.Count;
+        int lanes = wide ? Vector512<T>.Count : Vector.IsHardwareAccelerated && Vector<T>.IsSupported ? Vector<T>.Count : int.MaxValue;
+        ref T d = ref MemoryMarshal.GetReference(divisors);
+        ref T r = ref MemoryMarshal.GetReference(rowSums);
+        ref T xr = ref MemoryMarshal.GetReference(xs);
+        ref T yr = ref MemoryMarshal.GetReference(ys);
+        // Row sums (x[t − 1] + x[t]) + x[t + 1] for t in [1, plane − 1), then the border columns (whose reads crossed rows).
+        if (plane - 2 >= lanes)
+            for (int t = 1; ; t = Math.Min(t + lanes, plane - 1 - lanes))
             {
-                int row = a * w;
-                if (w == 1)
-                {
-                    rowSums[row] = xs[row];
-                    continue;
-                }
-                rowSums[row] = xs[row] + xs[row + 1];
-                rowSums[row + w - 1] = xs[row + w - 2] + xs[row + w - 1];
+                nuint at = (nuint)t;
+                if (wide)
+                    ((Vector512.LoadUnsafe(ref xr, at - 1) + Vector512.LoadUnsafe(ref xr, at)) + Vector512.LoadUnsafe(ref xr, at + 1)).StoreUnsafe(ref r, at);
+                else
+                    ((Vector.LoadUnsafe(ref xr, at - 1) + Vector.LoadUnsafe(ref xr, at)) + Vector.LoadUnsafe(ref xr, at + 1)).StoreUnsafe(ref r, at);
+                if (t == plane - 1 - lanes) break;
             }
-            // Output rows: the first and last add their two row sums to zero, as the separable loop does; the rows
-            // between sum three, (R[i − 1] + R[i]) + R[i + 1], over one contiguous range.
+        else
+            for (int t = 1; t < plane - 1; t++) rowSums[t] = (xs[t - 1] + xs[t]) + xs[t + 1];
+        for (int a = 0; a < h; a++)
+        {
+            int row = a * w;
+            if (w == 1)
+            {
+                rowSums[row] = xs[row];
+                continue;
+            }
+            rowSums[row] = xs[row] + xs[row + 1];
+            rowSums[row + w - 1] = xs[row + w - 2] + xs[row + w - 1];
+        }
+        // Output rows: the first and last add their two row sums to zero, as the separable loop does (one row sum when
+        // h = 1); the rows between sum three, (R[i − 1] + R[i]) + R[i + 1], over one contiguous range.
+        if (h > 1 && w >= lanes)
+            for (int j = 0; ; j = Math.Min(j + lanes, w - lanes))
+            {
+                nuint top = (nuint)j, bottom = (nuint)(last + j);
+                if (wide)
+                {
+                    ((Vector512<T>.Zero + Vector512.LoadUnsafe(ref r, top) + Vector512.LoadUnsafe(ref r, top + (nuint)w))
+                        / Vector512.LoadUnsafe(ref d, top)).StoreUnsafe(ref yr, top);
+                    ((Vector512<T>.Zero + Vector512.LoadUnsafe(ref r, bottom - (nuint)w) + Vector512.LoadUnsafe(ref r, bottom))
+                        / Vector512.LoadUnsafe(ref d, bottom)).StoreUnsafe(ref yr, bottom);
+                }
+                else
+                {
+                    ((Vector<T>.Zero + Vector.LoadUnsafe(ref r, top) + Vector.LoadUnsafe(ref r, top + (nuint)w))
+                        / Vector.LoadUnsafe(ref d, top)).StoreUnsafe(ref yr, top);
+                    ((Vector<T>.Zero + Vector.LoadUnsafe(ref r, bottom - (nuint)w) + Vector.LoadUnsafe(ref r, bottom))
+                        / Vector.LoadUnsafe(ref d, bottom)).StoreUnsafe(ref yr, bottom);
+                }
+                if (j == w - lanes) break;
+            }
+        else
             for (int j = 0; j < w; j++)
             {
                 T top = T.Zero + rowSums[j];
                 if (h > 1) top += rowSums[w + j];
                 ys[j] = top / divisors[j];
-                if (h > 1)
-                {
-                    int last = (h - 1) * w + j;
-                    ys[last] = (T.Zero + rowSums[last - w] + rowSums[last]) / divisors[last];
-                }
+                if (h > 1) ys[last + j] = (T.Zero + rowSums[last - w + j] + rowSums[last + j]) / divisors[last + j];
             }
-            int u = w, interiorEnd = (h - 1) * w;
-            if (vectors)
-                for (; u + lanes <= interiorEnd; u += lanes)
-                    (((Vector.LoadUnsafe(ref r, (nuint)(u - w)) + Vector.LoadUnsafe(ref r, (nuint)u)) + Vector.LoadUnsafe(ref r, (nuint)(u + w)))
-                        / Vector.LoadUnsafe(ref d, (nuint)u)).StoreUnsafe(ref yr, (nuint)u);
-            for (; u < interiorEnd; u++) ys[u] = ((rowSums[u - w] + rowSums[u]) + rowSums[u + w]) / divisors[u];
-        }
+        if (last - w >= lanes)
+            for (int u = w; ; u = Math.Min(u + lanes, last - lanes))
+            {
+                nuint at = (nuint)u, up = (nuint)(u - w), down = (nuint)(u + w);
+                if (wide)
+                    (((Vector512.LoadUnsafe(ref r, up) + Vector512.LoadUnsafe(ref r, at)) + Vector512.LoadUnsafe(ref r, down))
+                        / Vector512.LoadUnsafe(ref d, at)).StoreUnsafe(ref yr, at);
+                else
+                    (((Vector.LoadUnsafe(ref r, up) + Vector.LoadUnsafe(ref r, at)) + Vector.LoadUnsafe(ref r, down))
+                        / Vector.LoadUnsafe(ref d, at)).StoreUnsafe(ref yr, at);
+                if (u == last - lanes) break;
+            }
+        else
+            for (int u = w; u < last; u++) ys[u] = ((rowSums[u - w] + rowSums[u]) + rowSums[u + w]) / divisors[u];
     }
 
     /// <summary>
