@@ -96,18 +96,19 @@ public sealed class NaswotKernel
 {
     private readonly long[] _k;
     private ulong[] _codes = [];
-    // The agreements the last tensor added, kept for the same tensor added again next: the official filter hooks a
-    // ReLUConvBN block and the ReLU inside it, and both see one input (half the additions of a NB201 network).
-    private readonly long[] _lastAgreements;
-    private object? _lastActivation;
-    private long _lastUnits;
+    // The agreements of the last few distinct tensors added, for the same tensor added again: the official filter hooks
+    // a ReLUConvBN block and the ReLU inside it, which see one input, and a NAS-Bench-201 node feeds up to three
+    // convolution edges (so a node is often added four or six times).
+    private const int Remembered = 4;
+    private readonly (object? Activation, long[] Agreements, long Units)[] _recent = new (object?, long[], long)[Remembered];
+    private int _nextSlot;
 
     public NaswotKernel(int batch)
     {
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch must hold at least one image.");
         Batch = batch;
         _k = new long[batch * batch];
-        _lastAgreements = new long[batch * batch];
+        for (int i = 0; i < Remembered; i++) _recent[i] = (null, [], 0);
     }
 
     public int Batch { get; }
@@ -115,19 +116,23 @@ public sealed class NaswotKernel
     /// <summary>Number of units accumulated so far (N_A).</summary>
     public long Units { get; private set; }
 
-    /// <summary>Adds the codes of one activation tensor [B, …] (unit = every element after the batch dimension). The same
-    /// tensor object added twice in a row counts twice but is read once, so it must not change in place in between.</summary>
+    /// <summary>Adds the codes of one activation tensor [B, …] (unit = every element after the batch dimension). A tensor
+    /// object added again counts again but is read once while it is among the last few distinct ones, so a tensor must not
+    /// change in place once added.</summary>
     public void Add<T>(Tensor<T> activation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (activation.Size(0) != Batch)
             throw new ArgumentException($"NASWOT kernel: an activation has batch {activation.Size(0)}; the kernel was made for {Batch}.", nameof(activation));
-        if (!ReferenceEquals(activation, _lastActivation))
+        int slot = Array.FindIndex(_recent, r => ReferenceEquals(r.Activation, activation));
+        if (slot < 0)
         {
-            _lastUnits = Agreements(activation, _lastAgreements);
-            _lastActivation = activation;
+            slot = _nextSlot;
+            _nextSlot = (_nextSlot + 1) % Remembered;
+            var agreements = _recent[slot].Agreements.Length == Batch * Batch ? _recent[slot].Agreements : new long[Batch * Batch];
+            _recent[slot] = (activation, agreements, Agreements(activation, agreements));
         }
-        System.Numerics.Tensors.TensorPrimitives.Add(_k, _lastAgreements, _k);
-        Units += _lastUnits;
+        System.Numerics.Tensors.TensorPrimitives.Add(_k, _recent[slot].Agreements, _k);
+        Units += _recent[slot].Units;
     }
 
     /// <summary>agreements[i, j] = units − Hamming(c_i, c_j) for one activation tensor; returns its units per image.</summary>

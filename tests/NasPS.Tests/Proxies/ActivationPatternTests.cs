@@ -73,21 +73,23 @@ public class ActivationPatternTests
         }
     }
 
-    /// <summary>A tensor added again right away (a ReLUConvBN block and its ReLU see one input) is read once and counted
-    /// twice; anything in between starts afresh. The result equals adding distinct copies.</summary>
+    /// <summary>A tensor added again (a ReLUConvBN block and its ReLU see one input; a node feeds several edges) is read
+    /// once while it is among the last few distinct ones and counted every time, also after it has been forgotten. The
+    /// result equals adding distinct copies.</summary>
     [Fact]
     public void RepeatedTensorCountsAsOftenAsAdded()
     {
         var rng = new Rng(5);
         float[] Values(int n) => Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
-        float[] a = Values(4 * 70), b = Values(4 * 9);
+        var arrays = new[] { 70, 9, 33, 5, 64, 17 }.Select(units => Values(4 * units)).ToArray();
+        var tensors = arrays.Select(v => Tensors.FromArray<float>(v, 4, v.Length / 4)).ToArray();
+        // a a b a c d e f a b (a forgotten by then) …
+        int[] order = [0, 0, 1, 0, 2, 3, 4, 5, 0, 1, 1, 5, 2];
         var reused = new NaswotKernel(4);
-        var ta = Tensors.FromArray<float>(a, 4, 70);
-        var tb = Tensors.FromArray<float>(b, 4, 9);
-        foreach (var t in new[] { ta, ta, tb, ta, ta, ta }) reused.Add(t);
+        foreach (int t in order) reused.Add(tensors[t]);
         var copies = new NaswotKernel(4);
-        foreach (var values in new[] { a, a, b, a, a, a }) copies.Add(Tensors.FromArray<float>((float[])values.Clone(), 4, values.Length / 4));
-        Assert.Equal(5 * 70 + 9, reused.Units);
+        foreach (int t in order) copies.Add(Tensors.FromArray<float>((float[])arrays[t].Clone(), 4, arrays[t].Length / 4));
+        Assert.Equal(order.Sum(t => (long)arrays[t].Length / 4), reused.Units);
         Assert.Equal(copies.Units, reused.Units);
         for (int i = 0; i < 4; i++)
         for (int j = 0; j < 4; j++)
