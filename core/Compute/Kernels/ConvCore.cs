@@ -489,6 +489,42 @@ internal static unsafe class ConvCore<TL, TV, T>
                     new Span<T>(start + tail, (int)(_planeStride - tail)).Clear();
                 }
             T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * pixels;
+            if (s.KW == 3 && s.DilationW == 1 && s.PadW == 1 && s.PadH >= 1 && pixels >= TL.Count)
+            {
+                // The 3×3 case: one read of each channel, stored three times (shifts −1, 0, +1). The first and last
+                // stores spill one element into the zero rows around the image, which are zeroed again after.
+                for (int ci = 0; ci < s.CinPerGroup; ci++)
+                {
+                    T* source = image + (long)ci * pixels;
+                    T* left = buffer + (ci * 3) * _planeStride + _lead + (long)b * ImageStride;
+                    T* middle = left + _planeStride, right = middle + _planeStride;
+                    int t = 0, lanes = TL.Count;
+                    for (; t + lanes <= pixels; t += lanes)
+                    {
+                        TV v = TL.Load(source + t);
+                        if (rectify) v = TL.Max(v, TL.Zero);
+                        TL.Store(left + t + 1, v);
+                        TL.Store(middle + t, v);
+                        TL.Store(right + t - 1, v);
+                    }
+                    for (; t < pixels; t++)
+                    {
+                        T v = rectify ? T.Max(source[t], T.Zero) : source[t];
+                        left[t + 1] = v;
+                        middle[t] = v;
+                        right[t - 1] = v;
+                    }
+                    left[pixels] = T.Zero;
+                    right[-1] = T.Zero;
+                    // Column 0 of the left copy and column W − 1 of the right one lie outside the image.
+                    for (int h = 0; h < s.H; h++)
+                    {
+                        left[h * s.W] = T.Zero;
+                        right[h * s.W + s.W - 1] = T.Zero;
+                    }
+                }
+                return;
+            }
             for (int ci = 0; ci < s.CinPerGroup; ci++)
             for (int kw = 0; kw < s.KW; kw++)
             {
