@@ -243,7 +243,7 @@ internal static unsafe class ConvCore<TL, TV, T>
         long Length { get; }
         int[] RowOffsets(in Conv2dShape s);
         /// <summary>Writes image n (group g) as image b of the chunk, max(x, 0) with <paramref name="rectify"/>;
-        /// <paramref name="clear"/> zeroes the buffer first.</summary>
+        /// <paramref name="clear"/> (the chunk's first image) zeroes every position that no image writes.</summary>
         void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear, bool rectify);
     }
 
@@ -406,11 +406,11 @@ internal static unsafe class ConvCore<TL, TV, T>
             return offsets;
         }
 
-        /// <summary>Writes image n (group g) as image b of the chunk; <paramref name="clear"/> zeroes the buffer first.</summary>
+        /// <summary>Writes image n (group g) as image b of the chunk; <paramref name="clear"/> zeroes the padding first.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear, bool rectify)
         {
-            if (clear) new Span<T>(buffer, checked((int)Length)).Clear();
+            if (clear) ClearPadding(s, buffer);
             T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * s.H * s.W;
             for (int ci = 0; ci < s.CinPerGroup; ci++)
             {
@@ -418,6 +418,26 @@ internal static unsafe class ConvCore<TL, TV, T>
                 T* source = image + (long)ci * s.H * s.W;
                 for (int h = 0; h < s.H; h++)
                     GemmCore<TL, TV, T>.Copy(source + (long)h * s.W, target + (long)h * RowWidth, s.W, rectify);
+            }
+        }
+
+        /// <summary>Zeroes every position no image writes (the lead, each row's PadW trailing columns, the PadH rows after
+        /// each image slot, the slack): image rows are always written whole, so nothing else needs clearing.</summary>
+        private void ClearPadding(in Conv2dShape s, T* buffer)
+        {
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
+            {
+                T* channel = buffer + ci * ChannelStride;
+                new Span<T>(channel, Lead).Clear();
+                for (int slot = 0; slot < Images; slot++)
+                {
+                    T* image = channel + Lead + (long)slot * ImageStride;
+                    if (RowWidth > s.W)
+                        for (int h = 0; h < s.H; h++) new Span<T>(image + (long)h * RowWidth + s.W, RowWidth - s.W).Clear();
+                    new Span<T>(image + (long)s.H * RowWidth, ImageStride - s.H * RowWidth).Clear();
+                }
+                long tail = Lead + (long)Images * ImageStride;
+                new Span<T>(channel + tail, checked((int)(ChannelStride - tail))).Clear();
             }
         }
     }
