@@ -131,6 +131,17 @@ internal static class ChannelMath
     public static void ScaleShift<T>(ReadOnlySpan<T> x, T scale, T shift, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            Vector512<T> vs = Vector512.Create(scale), vb = Vector512.Create(shift);
+            ref T xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref T yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+            for (; i <= x.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var product = Vector512.LoadUnsafe(ref xr, (nuint)i) * vs;
+                (product + vb).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
             Vector<T> vs = new(scale), vb = new(shift);
@@ -151,6 +162,17 @@ internal static class ChannelMath
     public static void AddScaleShift<T>(ReadOnlySpan<T> x, T scale, T shift, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            Vector512<T> vs = Vector512.Create(scale), vb = Vector512.Create(shift);
+            ref T xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref T yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+            for (; i <= x.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var product = Vector512.LoadUnsafe(ref xr, (nuint)i) * vs;
+                (Vector512.LoadUnsafe(ref yr, (nuint)i) + (product + vb)).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
             Vector<T> vs = new(scale), vb = new(shift);
