@@ -50,6 +50,8 @@ internal static unsafe class ConvCore<TL, TV, T>
         nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, pm = (nint)moments;
         if (IsPointwise(s))
             ForEachImage(s.N, (n, parallelGemm) => ForwardPointwise((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm, rectifyInput, (double*)pm));
+        else if (ShiftedPhases.Suits(s, bias != null))
+            ForwardChunks(x, packedW, groupLength, bias, y, s, new ShiftedPhases(s, ForwardImagesPerChunk(s, ShiftedPhases.ImageSpan(s))), rectifyInput, moments);
         else if (ShiftedRows.Suits(s, bias != null))
             ForwardChunks(x, packedW, groupLength, bias, y, s, new ShiftedRows(s, ForwardImagesPerChunk(s, ShiftedRows.ImageSpan(s))), rectifyInput, moments);
         else if (SamePadded.Applies(s))
@@ -563,6 +565,92 @@ internal static unsafe class ConvCore<TL, TV, T>
                 T* edge = shift >= 0 ? target + s.W - width : target;
                 for (int h = 0; h < s.H; h++, edge += s.W)
                     for (int e = 0; e < width; e++) edge[e] = T.Zero;
+            }
+        }
+    }
+
+    /// <summary>
+    /// 3×3, stride 2, padding 1 convolutions of even-sized images whose output planes are whole GEMM tiles but whose rows
+    /// are narrower than one (NB201's reductions: 16×16 → 8×8 and 32×32 → 16×16 in float32). Each channel is stored six
+    /// times, once per kw and input-row phase a, as C[u, j] = x[2u + a, 2j + kw − 1] (zero outside the image): output
+    /// rows wide, no padding columns, one zero row before each image. Tap (kh, kw) of output pixel (i, j) is then
+    /// C_{kw, a}[i + q, j] with (a, q) = (1, −1), (0, 0), (1, 0) for kh = 0, 1, 2, so an image's output pixels are
+    /// consecutive columns of every tap row: the GEMM takes them a tile at a time and writes y in place, as for
+    /// <see cref="ShiftedRows"/>, where the phase-plane layout gathered 64 of every 81 columns.
+    /// </summary>
+    private readonly struct ShiftedPhases : IVirtualLayout
+    {
+        public int Images { get; }
+        public int RowWidth { get; }
+        public int ImageStride { get; }
+        public long Length { get; }
+        private readonly long _planeStride;
+
+        public ShiftedPhases(in Conv2dShape s, int images)
+        {
+            Images = images;
+            RowWidth = s.OutW;
+            ImageStride = ImageSpan(s);
+            // A zero row before the first image (the others have the gap row of the image before), and zero slack past the last.
+            _planeStride = s.OutW + (long)images * ImageStride + GemmCore<TL, TV, T>.NR + 64;
+            Length = (long)s.CinPerGroup * 6 * _planeStride;
+        }
+
+        public static bool Suits(in Conv2dShape s, bool hasBias)
+        {
+            int nr = GemmCore<TL, TV, T>.NR;
+            return !hasBias && s.KH == 3 && s.KW == 3 && s.StrideH == 2 && s.StrideW == 2 && s.PadH == 1 && s.PadW == 1
+                && s.DilationH == 1 && s.DilationW == 1 && s.H == 2 * s.OutH && s.W == 2 * s.OutW
+                && s.OutW % nr != 0 && s.OutH * s.OutW % nr == 0;
+        }
+
+        /// <summary>An image and the zero row after it.</summary>
+        public static int ImageSpan(in Conv2dShape s) => (s.OutH + 1) * s.OutW;
+
+        private long Plane(int ci, int kw, int phase) => ((long)ci * 6 + kw * 2 + phase) * _planeStride;
+
+        public int[] RowOffsets(in Conv2dShape s)
+        {
+            var offsets = new int[ReductionLength(s)];
+            int row = 0;
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
+            for (int kh = 0; kh < 3; kh++)
+            for (int kw = 0; kw < 3; kw++)
+            {
+                // Column v = b·ImageStride + i·OutW + j; image b's row u starts at OutW + b·ImageStride + u·OutW.
+                int phase = kh == 1 ? 0 : 1, rowShift = kh == 0 ? -1 : 0;
+                offsets[row++] = checked((int)(Plane(ci, kw, phase) + (1 + rowShift) * s.OutW));
+            }
+            return offsets;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Fill(T* x, in Conv2dShape s, int g, int n, int b, T* buffer, bool clear, bool rectify)
+        {
+            int ow = s.OutW, oh = s.OutH;
+            if (clear)
+                for (int plane = 0; plane < s.CinPerGroup * 6; plane++)
+                {
+                    T* start = buffer + plane * _planeStride;
+                    new Span<T>(start, ow).Clear();
+                    for (int slot = 0; slot < Images; slot++) new Span<T>(start + ow + (long)slot * ImageStride + (long)oh * ow, ow).Clear();
+                    long tail = ow + (long)Images * ImageStride;
+                    new Span<T>(start + tail, (int)(_planeStride - tail)).Clear();
+                }
+            T* image = x + ((long)n * s.Cin + (long)g * s.CinPerGroup) * s.H * s.W;
+            long slotStart = ow + (long)b * ImageStride;
+            for (int ci = 0; ci < s.CinPerGroup; ci++)
+            for (int phase = 0; phase < 2; phase++)
+            {
+                // kw = 1 takes the even columns, kw = 2 the odd ones, kw = 0 the odd ones one to the right.
+                T* even = buffer + Plane(ci, 1, phase) + slotStart, odd = buffer + Plane(ci, 2, phase) + slotStart;
+                T* shifted = buffer + Plane(ci, 0, phase) + slotStart;
+                for (int u = 0; u < oh; u++, even += ow, odd += ow, shifted += ow)
+                {
+                    Deinterleave(image + ((long)ci * s.H + 2 * u + phase) * s.W, s.W, even, odd, rectify);
+                    shifted[0] = T.Zero;
+                    GemmCore<TL, TV, T>.Copy(odd, shifted + 1, ow - 1);
+                }
             }
         }
     }

@@ -41,6 +41,9 @@ public class Conv2dKernelTests
         { "8×8 out, unpadded 10→8", new Conv2dShape(2, 3, 10, 10, 5, 3, 3) },
         { "8×8 out, stride 3", new Conv2dShape(2, 3, 24, 24, 4, 3, 3, 3, 3) },
         { "8×8 out, asymmetric", new Conv2dShape(2, 3, 16, 18, 6, 3, 2, 2, 2, 1, 0, 1, 2) },
+        // Stride-2 3×3 reductions with whole-tile output planes: six phase-shifted copies per channel, read in place.
+        { "shifted phases 32×32 → 16×16", new Conv2dShape(2, 4, 32, 32, 6, 3, 3, 2, 2, 1, 1) },
+        { "shifted phases 16×16 → 8×8, groups 2, many images", new Conv2dShape(17, 4, 16, 16, 10, 3, 3, 2, 2, 1, 1, Groups: 2) },
         { "rows of whole tiles, dilated 5×5", new Conv2dShape(2, 2, 7, 64, 9, 5, 5, PadH: 4, PadW: 4, DilationH: 2, DilationW: 2) },
     };
 
