@@ -45,6 +45,20 @@ public class ActivationPatternTests
         Assert.Equal(Math.Log(104), kernel.LogAbsDeterminant(), 12);
     }
 
+    /// <summary>Codes that differ in every bit over many vectors: the per-byte counts the vector path adds up before
+    /// widening them must not overflow (8 per byte per step).</summary>
+    [Fact]
+    public void OppositeCodesDisagreeEverywhere()
+    {
+        const int units = 64 * 8 * 40 + 64 * 3;
+        var values = new float[2 * units];
+        for (int u = 0; u < units; u++) (values[u], values[units + u]) = (1f, -1f);
+        var kernel = new NaswotKernel(2);
+        kernel.Add(Tensors.FromArray<float>(values, 2, units));
+        Assert.Equal(0, kernel[0, 1]);
+        Assert.Equal(units, kernel[0, 0]);
+    }
+
     /// <summary>The kernel's Hamming counts (the machine's vector path — AVX-512BW per 8 words here, AVX2 per 4 on machines
     /// without it — and the scalar tail) and its parallel row split against the definition, on unit counts around the
     /// word and vector boundaries and an odd batch.</summary>
@@ -56,6 +70,7 @@ public class ActivationPatternTests
     [InlineData(511)]
     [InlineData(513)]
     [InlineData(2049)]
+    [InlineData(20000)]
     public void NaswotKernelEqualsTheDefinition_AcrossWordAndVectorBoundaries(int units)
     {
         const int batch = 9;
