@@ -338,19 +338,10 @@ public static class LinearAlgebra
     public static bool IsSingularModulo(long[] a, int n, ulong prime)
     {
         if (prime == Mersenne31 && Vector512.IsHardwareAccelerated) return IsSingularModuloMersenne31(a, n);
-        var m = new ulong[a.Length];
-        for (int i = 0; i < m.Length; i++)
-        {
-            long r = a[i] % (long)prime;
-            m[i] = (ulong)(r < 0 ? r + (long)prime : r);
-        }
+        var m = Residues(a, prime);
         for (int col = 0; col < n; col++)
         {
-            int pivot = col;
-            while (pivot < n && m[pivot * n + col] == 0) pivot++;
-            if (pivot == n) return true;
-            if (pivot != col)
-                for (int k = 0; k < n; k++) (m[col * n + k], m[pivot * n + k]) = (m[pivot * n + k], m[col * n + k]);
+            if (!PlacePivot(m, n, col)) return true;
             ulong inverse = PowMod(m[col * n + col], prime - 2, prime);
             var pivotRow = m.AsSpan(col * n + col, n - col);
             for (int r = col + 1; r < n; r++)
@@ -370,6 +361,30 @@ public static class LinearAlgebra
 
     private const ulong MersennePrime61 = (1UL << 61) - 1;
 
+    /// <summary>a mod p, in [0, p).</summary>
+    private static ulong[] Residues(long[] a, ulong p)
+    {
+        var m = new ulong[a.Length];
+        for (int i = 0; i < m.Length; i++)
+        {
+            long r = a[i] % (long)p;
+            m[i] = (ulong)(r < 0 ? r + (long)p : r);
+        }
+        return m;
+    }
+
+    /// <summary>Swaps a row with a non-zero entry in column <paramref name="col"/> (at or below the diagonal) into row
+    /// <paramref name="col"/>; false when there is none, i.e. the matrix is singular.</summary>
+    private static bool PlacePivot(ulong[] m, int n, int col)
+    {
+        int pivot = col;
+        while (pivot < n && m[pivot * n + col] == 0) pivot++;
+        if (pivot == n) return false;
+        if (pivot != col)
+            for (int k = 0; k < n; k++) (m[col * n + k], m[pivot * n + k]) = (m[pivot * n + k], m[col * n + k]);
+        return true;
+    }
+
     /// <summary>
     /// <see cref="IsSingularModulo"/> for p = 2³¹ − 1 with the row updates eight lanes at a time: residues below 2³¹ keep
     /// every product below 2⁶², which folds with shifts (2³¹ ≡ 1) in 64-bit lanes.
@@ -377,20 +392,11 @@ public static class LinearAlgebra
     private static bool IsSingularModuloMersenne31(long[] a, int n)
     {
         const ulong p = Mersenne31;
-        var m = new ulong[a.Length];
-        for (int i = 0; i < m.Length; i++)
-        {
-            long r = a[i] % (long)p;
-            m[i] = (ulong)(r < 0 ? r + (long)p : r);
-        }
+        var m = Residues(a, p);
         var mask = Vector512.Create(p);
         for (int col = 0; col < n; col++)
         {
-            int pivot = col;
-            while (pivot < n && m[pivot * n + col] == 0) pivot++;
-            if (pivot == n) return true;
-            if (pivot != col)
-                for (int k = 0; k < n; k++) (m[col * n + k], m[pivot * n + k]) = (m[pivot * n + k], m[col * n + k]);
+            if (!PlacePivot(m, n, col)) return true;
             ulong inverse = PowMod(m[col * n + col], p - 2, p);
             var pivotRow = m.AsSpan(col * n + col, n - col);
             for (int r = col + 1; r < n; r++)

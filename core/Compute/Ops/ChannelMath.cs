@@ -127,8 +127,8 @@ internal static class ChannelMath
     }
 
     /// <summary>y = x·scale + shift in one pass, rounded twice (a product, then a sum), as a multiply pass followed by an
-    /// add pass would round it.</summary>
-    public static void ScaleShift<T>(ReadOnlySpan<T> x, T scale, T shift, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    /// add pass would round it; with <paramref name="accumulate"/>, y += that (rounded once more, as a separate add).</summary>
+    public static void ScaleShift<T>(ReadOnlySpan<T> x, T scale, T shift, Span<T> y, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
@@ -138,8 +138,9 @@ internal static class ChannelMath
             ref T yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
             for (; i <= x.Length - Vector512<T>.Count; i += Vector512<T>.Count)
             {
-                var product = Vector512.LoadUnsafe(ref xr, (nuint)i) * vs;
-                (product + vb).StoreUnsafe(ref yr, (nuint)i);
+                var value = Vector512.LoadUnsafe(ref xr, (nuint)i) * vs + vb;
+                if (accumulate) value = Vector512.LoadUnsafe(ref yr, (nuint)i) + value;
+                value.StoreUnsafe(ref yr, (nuint)i);
             }
         }
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
@@ -147,46 +148,16 @@ internal static class ChannelMath
             Vector<T> vs = new(scale), vb = new(shift);
             for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
             {
-                var product = new Vector<T>(x[i..]) * vs;
-                (product + vb).CopyTo(y[i..]);
+                var value = new Vector<T>(x[i..]) * vs + vb;
+                if (accumulate) value = new Vector<T>(y[i..]) + value;
+                value.CopyTo(y[i..]);
             }
         }
         for (; i < x.Length; i++)
         {
             T product = x[i] * scale;
-            y[i] = product + shift;
-        }
-    }
-
-    /// <summary>y += x·scale + shift, rounded as <see cref="ScaleShift{T}"/> followed by an add.</summary>
-    public static void AddScaleShift<T>(ReadOnlySpan<T> x, T scale, T shift, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
-        {
-            Vector512<T> vs = Vector512.Create(scale), vb = Vector512.Create(shift);
-            ref T xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref T yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-            for (; i <= x.Length - Vector512<T>.Count; i += Vector512<T>.Count)
-            {
-                var product = Vector512.LoadUnsafe(ref xr, (nuint)i) * vs;
-                (Vector512.LoadUnsafe(ref yr, (nuint)i) + (product + vb)).StoreUnsafe(ref yr, (nuint)i);
-            }
-        }
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            Vector<T> vs = new(scale), vb = new(shift);
-            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                var product = new Vector<T>(x[i..]) * vs;
-                (new Vector<T>(y[i..]) + (product + vb)).CopyTo(y[i..]);
-            }
-        }
-        for (; i < x.Length; i++)
-        {
-            T product = x[i] * scale;
-            T normalised = product + shift;
-            y[i] += normalised;
+            T value = product + shift;
+            y[i] = accumulate ? y[i] + value : value;
         }
     }
 

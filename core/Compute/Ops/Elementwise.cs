@@ -250,7 +250,7 @@ public static partial class Ops
                         else TensorPrimitives.Add(target, source, target);
                     }
                     else if (t == 0) ChannelMath.ScaleShift(source, scale[c], shift![c], target);
-                    else ChannelMath.AddScaleShift(source, scale[c], shift![c], target);
+                    else ChannelMath.ScaleShift(source, scale[c], shift![c], target, accumulate: true);
                 }
             }
             if (scratch is not null) System.Buffers.ArrayPool<T>.Shared.Return(scratch);
