@@ -105,9 +105,9 @@ public sealed class BatchNorm2d<T> : Module<T> where T : unmanaged, IFloatingPoi
 
     /// <summary>
     /// The forward pass left for the caller to apply: y = input·Scale[c] + Shift[c], with the module's state updated as
-    /// <see cref="Module{T}.Forward"/> updates it (hooks aside: callers use this only when the module has none). Null when
-    /// <see cref="Bypassed"/> (y = input). Without autograd only. <paramref name="moments"/>: the input's plane moments,
-    /// when its producer took them.
+    /// <see cref="Module{T}.Forward"/> updates it (hooks aside: callers use this only when the module has none); a plain
+    /// term (y = input) when <see cref="Bypassed"/>. Without autograd only. <paramref name="moments"/>: the input's plane
+    /// moments, when its producer took them.
     /// </summary>
     public SumTerm<T> Deferred(Tensor<T> input, PlaneMoments<T>? moments = null)
     {
