@@ -94,22 +94,24 @@ public class FusedOpsTests
     }
 
     [Theory]
-    [InlineData(1, 1, 0)]
-    [InlineData(3, 1, 1)]
-    [InlineData(3, 2, 1)]
-    public void ConvolutionPlaneMomentsEqualThoseOfItsOutputAndGiveTheSameBatchNorm(int kernel, int stride, int padding)
+    [InlineData(1, 1, 0, 1)]
+    [InlineData(3, 1, 1, 1)]
+    [InlineData(3, 2, 1, 1)]
+    [InlineData(3, 1, 1, 4)]  // depthwise: ReLU first, then the direct route takes the moments
+    public void ConvolutionPlaneMomentsEqualThoseOfItsOutputAndGiveTheSameBatchNorm(int kernel, int stride, int padding, int groups)
     {
         var rng = new Rng(14);
         using var scope = Tensors.NewScope();
         var x = Gaussian(rng, 3, 4, 16, 16);
-        var w = Gaussian(rng, 5, 4, kernel, kernel);
+        int outChannels = groups == 1 ? 5 : 4;
+        var w = Gaussian(rng, outChannels, 4 / groups, kernel, kernel);
         using (Tensors.NoGrad())
         {
-            var (y, moments) = Ops.ReluConv2dWithMoments(x, w, null, (stride, stride), (padding, padding), (1, 1), 1);
-            Assert.Equal(Ops.ReluConv2d(x, w, null, (stride, stride), (padding, padding), (1, 1), 1).ToArray(), y.ToArray());
+            var (y, moments) = Ops.ReluConv2dWithMoments(x, w, null, (stride, stride), (padding, padding), (1, 1), groups);
+            Assert.Equal(Ops.ReluConv2d(x, w, null, (stride, stride), (padding, padding), (1, 1), groups).ToArray(), y.ToArray());
             var direct = PlaneMoments<float>.Of(y);
             for (int n = 0; n < 3; n++)
-            for (int c = 0; c < 5; c++)
+            for (int c = 0; c < outChannels; c++)
             {
                 Assert.Equal(direct.Sum(n, c), moments.Sum(n, c));
                 Assert.Equal(direct.SquaredDeviations(n, c), moments.SquaredDeviations(n, c));
