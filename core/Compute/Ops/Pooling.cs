@@ -55,63 +55,65 @@ public static partial class Ops
                 block * perBlock, Math.Min(planes, (block + 1) * perBlock)));
         }
         else
-        // Separable: sum each input row over the column windows, then those sums over the row windows.
-        Parallelism.For(n * c, plane =>
         {
-            var rowSums = System.Buffers.ArrayPool<T>.Shared.Rent(h * ow);
-            var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
-            if (wholePlane)
+            // Separable: sum each input row over the column windows, then those sums over the row windows.
+            Parallelism.For(n * c, plane =>
             {
-                SumShifted(xs, 0, 1, kernel, rowSums.AsSpan(padding, h * w - (kernel - 1)));
-            }
-            for (int a = 0; a < h; a++)
-            {
-                var input = xs.Slice(a * w, w);
-                var sums = rowSums.AsSpan(a * ow, ow);
-                if (threeByOne)
+                var rowSums = System.Buffers.ArrayPool<T>.Shared.Rent(h * ow);
+                var xs = x.ReadOnlySpan.Slice(plane * h * w, h * w);
+                if (wholePlane)
                 {
-                    // The NB201 pool (3×3, stride 1, padding 1): each border window holds two pixels; the same sums as the
-                    // loop below (0 + a + b), without its per-column bookkeeping, which was a quarter of the pool's time.
-                    sums[0] = input[0] + input[1];
-                    sums[w - 1] = input[w - 2] + input[w - 1];
-                    continue;
+                    SumShifted(xs, 0, 1, kernel, rowSums.AsSpan(padding, h * w - (kernel - 1)));
                 }
-                if (hasInterior && !wholePlane)
+                for (int a = 0; a < h; a++)
                 {
-                    SumShifted(input, interiorFirst - padding, 1, kernel, sums[interiorFirst..interiorEnd]);
-                }
-                for (int j = 0; j < ow; j++)
-                {
-                    if (j == interiorFirst && hasInterior)
+                    var input = xs.Slice(a * w, w);
+                    var sums = rowSums.AsSpan(a * ow, ow);
+                    if (threeByOne)
                     {
-                        j = interiorEnd - 1;
+                        // The NB201 pool (3×3, stride 1, padding 1): each border window holds two pixels; the same sums as the
+                        // loop below (0 + a + b), without its per-column bookkeeping, which was a quarter of the pool's time.
+                        sums[0] = input[0] + input[1];
+                        sums[w - 1] = input[w - 2] + input[w - 1];
                         continue;
                     }
-                    T sum = T.Zero;
-                    for (int b = cols[j].Start; b < cols[j].End; b++) sum += input[b];
-                    sums[j] = sum;
+                    if (hasInterior && !wholePlane)
+                    {
+                        SumShifted(input, interiorFirst - padding, 1, kernel, sums[interiorFirst..interiorEnd]);
+                    }
+                    for (int j = 0; j < ow; j++)
+                    {
+                        if (j == interiorFirst && hasInterior)
+                        {
+                            j = interiorEnd - 1;
+                            continue;
+                        }
+                        T sum = T.Zero;
+                        for (int b = cols[j].Start; b < cols[j].End; b++) sum += input[b];
+                        sums[j] = sum;
+                    }
                 }
-            }
-            var ys = y.Span.Slice(plane * oh * ow, oh * ow);
-            if (rowEnd > rowFirst)
-            {
-                SumShifted(rowSums.AsSpan(0, h * ow), (rowFirst - padding) * ow, ow, kernel, ys.Slice(rowFirst * ow, (rowEnd - rowFirst) * ow));
-            }
-            for (int i = 0; i < oh; i++)
-            {
-                if (i == rowFirst && rowEnd > rowFirst)
+                var ys = y.Span.Slice(plane * oh * ow, oh * ow);
+                if (rowEnd > rowFirst)
                 {
-                    i = rowEnd - 1;
-                    continue;
+                    SumShifted(rowSums.AsSpan(0, h * ow), (rowFirst - padding) * ow, ow, kernel, ys.Slice(rowFirst * ow, (rowEnd - rowFirst) * ow));
                 }
-                var output = ys.Slice(i * ow, ow);
-                output.Clear();
-                for (int a = rows[i].Start; a < rows[i].End; a++)
-                    TensorPrimitives.Add(output, rowSums.AsSpan(a * ow, ow), output);
-            }
-            TensorPrimitives.Divide(ys, divisors, ys);
-            System.Buffers.ArrayPool<T>.Shared.Return(rowSums);
-        });
+                for (int i = 0; i < oh; i++)
+                {
+                    if (i == rowFirst && rowEnd > rowFirst)
+                    {
+                        i = rowEnd - 1;
+                        continue;
+                    }
+                    var output = ys.Slice(i * ow, ow);
+                    output.Clear();
+                    for (int a = rows[i].Start; a < rows[i].End; a++)
+                        TensorPrimitives.Add(output, rowSums.AsSpan(a * ow, ow), output);
+                }
+                TensorPrimitives.Divide(ys, divisors, ys);
+                System.Buffers.ArrayPool<T>.Shared.Return(rowSums);
+            });
+        }
         return Graph.Record(y, "avg_pool2d", [x], dy =>
         {
             var dx = Tensors.Empty<T>(x.ShapeArray);
