@@ -123,7 +123,8 @@ public sealed class NaswotKernel
     {
         if (activation.Size(0) != Batch)
             throw new ArgumentException($"NASWOT kernel: an activation has batch {activation.Size(0)}; the kernel was made for {Batch}.", nameof(activation));
-        int slot = Array.FindIndex(_recent, r => ReferenceEquals(r.Activation, activation));
+        int slot = Remembered - 1;
+        while (slot >= 0 && !ReferenceEquals(_recent[slot].Activation, activation)) slot--;
         if (slot < 0)
         {
             slot = _nextSlot;

@@ -16,6 +16,9 @@ public readonly record struct Conv2dShape(
     public long InputLength => (long)N * Cin * H * W;
     public long OutputLength => (long)N * Cout * OutH * OutW;
     public long WeightLength => (long)Cout * CinPerGroup * KH * KW;
+    /// <summary>One input channel per group and one output channel per input channel: the convolutions run directly,
+    /// not as GEMMs (and so cannot stage a rectified input).</summary>
+    public bool IsDepthwise => Groups > 1 && Groups == Cin && Groups == Cout;
     /// <summary>Multiply-accumulates of the forward pass.</summary>
     public long Macs => (long)N * Cout * OutH * OutW * CinPerGroup * KH * KW;
 

@@ -23,8 +23,6 @@ internal static unsafe class ConvCore<TL, TV, T>
     private static bool IsPointwise(in Conv2dShape s) =>
         s.KH == 1 && s.KW == 1 && s.StrideH == 1 && s.StrideW == 1 && s.PadH == 0 && s.PadW == 0;
 
-    private static bool IsDepthwise(in Conv2dShape s) => s.Groups > 1 && s.Groups == s.Cin && s.Groups == s.Cout;
-
     private static int ReductionLength(in Conv2dShape s) => s.CinPerGroup * s.KH * s.KW;
 
     // ---------------------------------------------------------------- forward
@@ -35,7 +33,7 @@ internal static unsafe class ConvCore<TL, TV, T>
     /// (<see cref="PlaneMoments{T}"/>) are stored there as soon as the plane is written, while it is in cache.</summary>
     public static void Forward(T* x, T* w, T* bias, T* y, Conv2dShape s, bool rectifyInput = false, double* moments = null)
     {
-        if (IsDepthwise(s))
+        if (s.IsDepthwise)
         {
             if (rectifyInput) throw new NotSupportedException("A rectified input is staged by the GEMM routes only, not the depthwise one.");
             DepthwiseForward(x, w, bias, y, s, moments);
@@ -659,7 +657,7 @@ internal static unsafe class ConvCore<TL, TV, T>
 
     public static void BackwardInput(T* dy, T* w, T* dx, Conv2dShape s)
     {
-        if (IsDepthwise(s))
+        if (s.IsDepthwise)
         {
             DepthwiseBackwardInput(dy, w, dx, s);
             return;
@@ -721,7 +719,7 @@ internal static unsafe class ConvCore<TL, TV, T>
     public static void BackwardWeight(T* x, T* dy, T* dw, T* dbias, Conv2dShape s)
     {
         if (dbias != null) BiasGradient(dy, dbias, s);
-        if (IsDepthwise(s))
+        if (s.IsDepthwise)
             DepthwiseBackwardWeight(x, dy, dw, s);
         else if (SamePadded.Applies(s))
             BackwardWeightChunks(x, dy, dw, s, new SamePadded(s, ImagesPerChunk(s, SamePadded.ImageSpan(s))));

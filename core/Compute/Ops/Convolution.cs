@@ -43,8 +43,7 @@ public static partial class Ops
         (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = ConvolutionShape(x, w, bias, stride, padding, dilation, groups);
-        bool depthwise = s.Groups > 1 && s.Groups == s.Cin && s.Groups == s.Cout;
-        if (depthwise || Graph.NeedsGrad(x, w, bias)) return Conv2d(Relu(x), w, bias, stride, padding, dilation, groups);
+        if (s.IsDepthwise || Graph.NeedsGrad(x, w, bias)) return Conv2d(Relu(x), w, bias, stride, padding, dilation, groups);
         var y = Tensors.Empty<T>(s.N, s.Cout, s.OutH, s.OutW);
         Conv2dKernel.Forward<T>(x.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, y.Span, s, rectifyInput: true);
         return y;
@@ -58,17 +57,12 @@ public static partial class Ops
         var s = ConvolutionShape(x, w, bias, stride, padding, dilation, groups);
         if (Graph.NeedsGrad(x, w, bias))
             throw new InvalidOperationException("relu_conv2d with plane moments is not recorded for autograd; use ReluConv2d while gradients are recorded.");
-        bool depthwise = s.Groups > 1 && s.Groups == s.Cin && s.Groups == s.Cout;
         var values = new double[2 * s.N * s.Cout];
-        var y = depthwise ? Relu(x) : Tensors.Empty<T>(s.N, s.Cout, s.OutH, s.OutW);
-        if (depthwise)
-        {
-            var output = Tensors.Empty<T>(s.N, s.Cout, s.OutH, s.OutW);
-            Conv2dKernel.Forward<T>(y.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, output.Span, s, planeMoments: values);
-            y = output;
-        }
-        else
-            Conv2dKernel.Forward<T>(x.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, y.Span, s, rectifyInput: true, values);
+        var y = Tensors.Empty<T>(s.N, s.Cout, s.OutH, s.OutW);
+        // The depthwise route cannot stage a rectified input: it convolves relu(x).
+        var input = s.IsDepthwise ? Relu(x) : x;
+        Conv2dKernel.Forward<T>(input.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, y.Span, s,
+            rectifyInput: !s.IsDepthwise, values);
         return (y, new PlaneMoments<T>(s.N, s.Cout, s.OutH * s.OutW, values));
     }
 
