@@ -12,7 +12,7 @@ namespace NasPS.Bench;
 /// Kernel benchmarks, plain timing: warm-up, then samples of enough back-to-back calls to last ≥ 20 ms each,
 /// reporting the median. Usage:
 ///   dotnet run -c Release --project bench/NasPS.Bench -- peak
-///   dotnet run -c Release --project bench/NasPS.Bench -- conv [--double] [--threads N] [--filter TEXT] [--ops fwd,bwd_input,bwd_weight] [--path scalar|avx2|avx512]
+///   dotnet run -c Release --project bench/NasPS.Bench -- conv [--double] [--threads N] [--filter TEXT] [--ops fwd,fwd_winograd,fwd_relu_moments,fwd_relu_moments_winograd,bwd_input,bwd_weight] [--path scalar|avx2|avx512]
 ///   dotnet run -c Release --project bench/NasPS.Bench -- gemm [--double] [--threads N] [--path ...]
 /// `conv` prints GFLOP/s per shape and operation, the fraction of the measured FMA peak and, when
 /// bench/results/pytorch_conv_fp32.local.csv (or fp64) exists (written by bench/pytorch_conv_bench.py), PyTorch's rate and the ratio.
@@ -23,7 +23,7 @@ public static class Program
     {
         if (args.Length == 0 || args[0] is not ("peak" or "conv" or "gemm"))
         {
-            Console.Error.WriteLine("usage: NasPS.Bench peak | gemm | conv [--double] [--threads N] [--filter TEXT] [--ops fwd,bwd_input,bwd_weight] [--path scalar|avx2|avx512]");
+            Console.Error.WriteLine("usage: NasPS.Bench peak | gemm | conv [--double] [--threads N] [--filter TEXT] [--ops fwd,fwd_winograd,fwd_relu_moments,fwd_relu_moments_winograd,bwd_input,bwd_weight] [--path scalar|avx2|avx512]");
             return 2;
         }
         var options = Options.Parse(args.AsSpan(1));
@@ -185,14 +185,20 @@ public static class ConvBench
             var rng = new Rng(1);
             T[] x = Random<T>(rng, s.InputLength), w = Random<T>(rng, s.WeightLength), dy = Random<T>(rng, s.OutputLength);
             T[] y = new T[s.OutputLength], dx = new T[s.InputLength], dw = new T[s.WeightLength];
+            double[] moments = new double[2 * s.N * s.Cout];
             foreach (string op in options.Ops)
             {
                 Action call = op switch
                 {
                     "fwd" => () => Conv2dKernel.Forward<T>(x, w, ReadOnlySpan<T>.Empty, y, s),
+                    // The Winograd route where it applies (float32 3×3 stride 1 on AVX-512), direct elsewhere; the GFLOP/s
+                    // count the direct convolution's multiply-adds, so they compare with "fwd" as speed.
+                    "fwd_winograd" => () => Conv2dKernel.Forward<T>(x, w, ReadOnlySpan<T>.Empty, y, s, algorithm: ConvolutionAlgorithm.Winograd),
+                    "fwd_relu_moments" => () => Conv2dKernel.Forward<T>(x, w, ReadOnlySpan<T>.Empty, y, s, true, moments),
+                    "fwd_relu_moments_winograd" => () => Conv2dKernel.Forward<T>(x, w, ReadOnlySpan<T>.Empty, y, s, true, moments, ConvolutionAlgorithm.Winograd),
                     "bwd_input" => () => Conv2dKernel.BackwardInput<T>(dy, w, dx, s),
                     "bwd_weight" => () => Conv2dKernel.BackwardWeight<T>(x, dy, dw, Span<T>.Empty, s),
-                    _ => throw new ArgumentException($"Unknown op '{op}' (fwd, bwd_input, bwd_weight)."),
+                    _ => throw new ArgumentException($"Unknown op '{op}' (fwd, fwd_winograd, fwd_relu_moments, fwd_relu_moments_winograd, bwd_input, bwd_weight)."),
                 };
                 var time = Timing.Median(call, samples);
                 double wallGflops = 2.0 * s.Macs / time.WallSeconds / 1e9;
