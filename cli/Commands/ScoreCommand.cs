@@ -1,3 +1,4 @@
+using NasPS.Compute.Kernels;
 using NasPS.Data;
 using NasPS.Proxies;
 using NasPS.Spaces;
@@ -12,13 +13,16 @@ public sealed class ScoreCommand : ICliCommand
     public string Usage =>
         $"nasps score --space NAME {Selection.Usage} --proxy NAME[,NAME…]\n" +
         "            [--data CIFAR.bin [--batch N | --start K --count N] [--augment]] [--seed S] [--inits N] [--threads N]\n" +
-        "            [--dataset cifar10|cifar100|imagenet16] [--weights FILE.safetensors] [--format table|csv|json]\n" +
+        "            [--dataset cifar10|cifar100|imagenet16] [--weights FILE.safetensors] [--conv winograd|direct]\n" +
+        "            [--format table|csv|json]\n" +
         "  --seed seeds the random sample, the batch choice and the networks' initialisation alike.\n" +
         "  Without --data, proxies that read images use their data-free default input (noise).\n" +
         "  --inits averages N random initialisations instead of each proxy's own count (FreeREA's 3; 1: one evaluation).\n" +
         "  --weights scores the given weights (from `nasps weights`, official names) instead of initialising.\n" +
+        "  --conv: how float32 forward passes convolve (default winograd, F(2×2,3×3) for 3×3 convolutions; direct gives the\n" +
+        "    direct sums bit for bit; the two differ by rounding).\n" +
         "  Proxies: " + string.Join(", ", ZeroCostProxies.Names);
-    public IReadOnlyList<string> Options => ["space", "dataset", "format", "proxy", "data", "batch", "start", "count", "threads", "inits", "weights", .. Selection.OptionNames, .. NaspsCli.SpaceSettingOptions];
+    public IReadOnlyList<string> Options => ["space", "dataset", "format", "proxy", "data", "batch", "start", "count", "threads", "inits", "weights", "conv", .. Selection.OptionNames, .. NaspsCli.SpaceSettingOptions];
     public IReadOnlySet<string> Switches => new HashSet<string> { Selection.SwitchName, "augment" };
 
     public int Run(Arguments args, TextWriter output, TextWriter error)
@@ -27,7 +31,7 @@ public sealed class ScoreCommand : ICliCommand
         var dataset = NaspsCli.Dataset(args);
         var proxies = Proxies(args);
         ulong seed = unchecked((ulong)(args.Long("seed") ?? 0));
-        var runner = new ProxyRunner(proxies, new ProxyContext { Dataset = dataset, Input = Input(args, seed), Seed = seed, Repeats = Inits(args), Weights = args.Option("weights") is string w ? NetworkWeights.FromSafeTensors(w) : null }) { ThrottleLimit = Threads(args) };
+        var runner = new ProxyRunner(proxies, new ProxyContext { Dataset = dataset, Input = Input(args, seed), Seed = seed, Repeats = Inits(args), Weights = args.Option("weights") is string w ? NetworkWeights.FromSafeTensors(w) : null, Convolution = Convolution(args) }) { ThrottleLimit = Threads(args) };
         var genomes = Selection.Genomes(args, space, error, Name);
         int failures = 0;
         var records = runner.Run(genomes).Select(scored =>
@@ -59,6 +63,14 @@ public sealed class ScoreCommand : ICliCommand
         if (args.Has("weights")) throw new UsageException("--inits and --weights exclude each other: given weights are scored once.");
         return inits is >= 1 and <= 1000 ? (int)inits : throw new UsageException("--inits must be between 1 and 1000.");
     }
+
+    /// <summary>--conv: the convolution algorithm of float32 forward passes (ProxyContext.Convolution).</summary>
+    internal static ConvolutionAlgorithm Convolution(Arguments args) => args.Option("conv", "winograd").ToLowerInvariant() switch
+    {
+        "winograd" => ConvolutionAlgorithm.Winograd,
+        "direct" => ConvolutionAlgorithm.Direct,
+        var other => throw new UsageException($"--conv must be winograd or direct, not '{other}'."),
+    };
 
     /// <summary>--threads: architectures scored at once, each with its share of the cores for its kernels (Parallelism.Limit).</summary>
     internal static int Threads(Arguments args)

@@ -1,3 +1,5 @@
+using NasPS.Compute;
+using NasPS.Compute.Kernels;
 using NasPS.Data;
 using NasPS.Spaces;
 
@@ -56,6 +58,18 @@ public sealed class ProxyContext
     public int RepeatsOr(int protocolRepeats) => Repeats ?? protocolRepeats;
 
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>How the networks' float32 forward passes that record no gradient convolve (<see cref="Ops.InferenceConvolution"/>):
+    /// Winograd by default; <see cref="ConvolutionAlgorithm.Direct"/> reproduces the direct sums (and scores computed
+    /// before Winograd was used) bit for bit. The two differ by rounding, which moves sign-pattern scores in their last
+    /// digits. Recorded in each network proxy's protocol.</summary>
+    public ConvolutionAlgorithm Convolution { get; init; } = ConvolutionAlgorithm.Winograd;
+
+    /// <summary>The forward passes' convolutions, for a protocol: "direct convolutions" or "Winograd F(2×2,3×3) for 3×3 convolutions".</summary>
+    public string ConvolutionProtocol => Convolution == ConvolutionAlgorithm.Winograd ? "Winograd F(2×2,3×3) for 3×3 convolutions" : "direct convolutions";
+
+    /// <summary>Runs this context's <see cref="Convolution"/> on the calling thread until disposed.</summary>
+    public IDisposable UseConvolution() => Ops.UseInferenceConvolution(Convolution);
 }
 
 /// <summary>One proxy value with the conditions it was measured under.</summary>

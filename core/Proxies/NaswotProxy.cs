@@ -60,5 +60,5 @@ public sealed class NaswotProxy : NetworkProxy<float>
 
     protected override string DescribeProtocol(ProxyContext context, Genome genome) =>
         $"{Name}: ln|det K|, K = N_A − Hamming of codes 1[{(Hooks == PatternHooks.ReluOutputs ? "ReLU output" : "*ReLU* module input")} > 0]; "
-        + $"float32 forward, train mode (batch-statistics BN), batch {Batch} of {context.Input?.Source}";
+        + $"float32 forward ({context.ConvolutionProtocol}), train mode (batch-statistics BN), batch {Batch} of {context.Input?.Source}";
 }

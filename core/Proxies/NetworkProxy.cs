@@ -35,6 +35,7 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
         RequireSupported(genome);
         ArgumentNullException.ThrowIfNull(context);
         long start = Stopwatch.GetTimestamp();
+        using var convolution = context.UseConvolution();
         var values = EvaluateRepeats(genome, context, Evaluate);
         string weights = context.Weights is { } given
             ? $"weights from {given.Source}, one evaluation"
@@ -116,6 +117,7 @@ public abstract class NetworkProxy<T> : IZeroCostProxy where T : unmanaged, IFlo
                 }
                 running[copy] = Task.Run(() =>
                 {
+                    using var convolution = context.UseConvolution();
                     using var limit = Parallelism.Limit(share);
                     using var scope = Tensors.NewScope();
                     return evaluate(network, context);

@@ -79,5 +79,5 @@ public sealed class SwapProxy : NetworkProxy<float>
     protected override string DescribeProtocol(ProxyContext context, Genome genome) =>
         $"{Name}: distinct {Samples}-sample patterns of 1[ReLU output > 0] over all units"
         + (Regularised ? $", × exp(−(Θ−{Mu})²/{Sigma}), Θ = parameters/1000" : "")
-        + $"; float32 forward, train mode, {Samples} images of {context.Input?.Source}";
+        + $"; float32 forward ({context.ConvolutionProtocol}), train mode, {Samples} images of {context.Input?.Source}";
 }

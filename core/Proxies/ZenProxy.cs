@@ -77,6 +77,7 @@ public sealed class ZenProxy(int batch = 16, int repeats = 32) : IZeroCostProxy
         if (!Supports(genome))
             throw new ArgumentException($"Proxy '{Name}' does not support {genome.SpaceName} genomes ('{genome.Canonical}').", nameof(genome));
         long start = Stopwatch.GetTimestamp();
+        using var convolution = context.UseConvolution();
         int resolution = ProxyNetworks.Resolution(genome, context.Dataset);
         using var network = ProxyNetworks.Build<float>(genome, context.Dataset.Classes()); // its memory goes to the next network
         network.Train();
@@ -95,7 +96,7 @@ public sealed class ZenProxy(int batch = 16, int repeats = 32) : IZeroCostProxy
             Init.Normal(epsilon, 0, 1, rng);
             sum += ZenScore.Compute(network, x, epsilon);
         }
-        string protocol = $"zen (ZenNAS definition); float32, train mode (BN on, running statistics kept across repeats), "
+        string protocol = $"zen (ZenNAS definition); float32 ({context.ConvolutionProtocol}), train mode (BN on, running statistics kept across repeats), "
             + $"input and ε ~ N(0,1) [{Batch}, 3, {resolution}, {resolution}], mixup γ {ZenScore.MixupGamma}; "
             + $"{(context.Weights is { } given ? $"weights from {given.Source}" : ProxyNetworks.Describe(WeightInit.StandardNormal))}; mean of {repeats} repeat(s) from seed {context.Seed}";
         return new ProxyResult(Name, Version, sum / repeats, protocol, Stopwatch.GetElapsedTime(start));

@@ -43,19 +43,25 @@ internal static unsafe class Scratch<T> where T : unmanaged
     public static T* Gather(long length) => Get(ref _gather, length);
     public static T* Weights(long length) => Get(ref _weights, length);
 
+    private const int CacheLine = 64;
+    /// <summary>Elements a buffer holds beyond its request, so that its aligned start still leaves the whole request.</summary>
+    private static readonly int AlignmentSlack = (CacheLine + sizeof(T) - 1) / sizeof(T);
+
     private static T* Get(ref Slot slot, long length)
     {
         int generation = Volatile.Read(ref _generation);
         var buffer = slot.Buffer;
         bool oversized = buffer is not null && (long)buffer.Length * sizeof(T) > LargeBytes && buffer.Length > 2 * length;
-        if (buffer is null || buffer.Length < length || oversized || slot.Generation != generation)
+        if (buffer is null || buffer.Length < length + AlignmentSlack || oversized || slot.Generation != generation)
         {
             if (length > Array.MaxLength)
                 throw new InsufficientMemoryException($"A kernel work buffer of {length} elements exceeds the largest array.");
             slot.Buffer = null;  // the old buffer becomes garbage before the new one is allocated
-            buffer = slot.Buffer = GC.AllocateUninitializedArray<T>((int)Math.Max(length, 64), pinned: true);
+            buffer = slot.Buffer = GC.AllocateUninitializedArray<T>((int)Math.Max(length + AlignmentSlack, 64), pinned: true);
             slot.Generation = generation;
         }
-        return (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        // Start at a cache line: a 64-byte vector load or store that straddles two lines costs two.
+        nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (T*)((start + (CacheLine - 1)) & ~(nint)(CacheLine - 1));
     }
 }

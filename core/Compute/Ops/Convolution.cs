@@ -6,6 +6,27 @@ namespace NasPS.Compute;
 
 public static partial class Ops
 {
+    [ThreadStatic] private static ConvolutionAlgorithm? _inferenceConvolution;
+
+    /// <summary>How this thread's convolutions that record no gradient compute: <see cref="ConvolutionAlgorithm.Winograd"/>
+    /// unless <see cref="UseInferenceConvolution"/> chose otherwise. Convolutions that record a gradient are always
+    /// direct, so a backward pass differentiates exactly the function its forward pass computed.</summary>
+    public static ConvolutionAlgorithm InferenceConvolution => _inferenceConvolution ?? ConvolutionAlgorithm.Winograd;
+
+    /// <summary>Sets <see cref="InferenceConvolution"/> on this thread until the returned scope is disposed.</summary>
+    public static IDisposable UseInferenceConvolution(ConvolutionAlgorithm algorithm)
+    {
+        if (!Enum.IsDefined(algorithm)) throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown convolution algorithm.");
+        var previous = _inferenceConvolution;
+        _inferenceConvolution = algorithm;
+        return new RestoreConvolution(previous);
+    }
+
+    private sealed class RestoreConvolution(ConvolutionAlgorithm? previous) : IDisposable
+    {
+        public void Dispose() => _inferenceConvolution = previous;
+    }
+
     /// <summary>2-D convolution of x [N, Cin, H, W] with w [Cout, Cin/groups, KH, KW] and an optional bias [Cout].</summary>
     public static Tensor<T> Conv2d<T>(Tensor<T> x, Tensor<T> w, Tensor<T>? bias = null,
         int stride = 1, int padding = 0, int dilation = 1, int groups = 1) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -16,7 +37,8 @@ public static partial class Ops
     {
         var s = ConvolutionShape(x, w, bias, stride, padding, dilation, groups);
         var y = Tensors.Empty<T>(s.N, s.Cout, s.OutH, s.OutW);
-        Conv2dKernel.Forward<T>(x.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, y.Span, s);
+        var algorithm = Graph.NeedsGrad(x, w, bias) ? ConvolutionAlgorithm.Direct : InferenceConvolution;
+        Conv2dKernel.Forward<T>(x.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, y.Span, s, algorithm: algorithm);
         Tensor<T>[] inputs = bias is null ? [x, w] : [x, w, bias];
         return Graph.Record(y, "conv2d", inputs, dy =>
         {
@@ -45,7 +67,8 @@ public static partial class Ops
         var s = ConvolutionShape(x, w, bias, stride, padding, dilation, groups);
         if (s.IsDepthwise || Graph.NeedsGrad(x, w, bias)) return Conv2d(Relu(x), w, bias, stride, padding, dilation, groups);
         var y = Tensors.Empty<T>(s.N, s.Cout, s.OutH, s.OutW);
-        Conv2dKernel.Forward<T>(x.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, y.Span, s, rectifyInput: true);
+        Conv2dKernel.Forward<T>(x.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, y.Span, s, rectifyInput: true,
+            algorithm: InferenceConvolution);
         return y;
     }
 
@@ -62,7 +85,7 @@ public static partial class Ops
         // The depthwise route cannot stage a rectified input: it convolves relu(x).
         var input = s.IsDepthwise ? Relu(x) : x;
         Conv2dKernel.Forward<T>(input.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, y.Span, s,
-            rectifyInput: !s.IsDepthwise, values);
+            rectifyInput: !s.IsDepthwise, values, InferenceConvolution);
         return (y, new PlaneMoments<T>(s.N, s.Cout, s.OutH * s.OutW, values));
     }
 

@@ -114,6 +114,7 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
         if (!Supports(genome))
             throw new NotSupportedException($"The entropic score needs a network: NasBench201 or NatsSize genomes; got a {genome.SpaceName} genome.");
         long start = Stopwatch.GetTimestamp();
+        using var convolution = context.UseConvolution();
         var input = ResolveInput(context, genome);
         var rng = new Rng(context.Seed);
         using var network = ProxyNetworks.Build<float>(genome, context.Dataset.Classes()); // its memory goes to the next network
@@ -125,7 +126,7 @@ public sealed class EntropicScore(EntropicOptions? options = null) : IZeroCostPr
             ProxyNetworks.Initialize(network, Initialisation, rng);
             total += Aggregate(Measure(network, input, Options.Epsilon, moments: Options.Estimator == EntropyEstimator.Gaussian), Options);
         }
-        string protocol = $"{(Options with { Repeats = repeats }).Describe()}; input: {input.Source}; seed {context.Seed}";
+        string protocol = $"{(Options with { Repeats = repeats }).Describe()}; {context.ConvolutionProtocol}; input: {input.Source}; seed {context.Seed}";
         return new ProxyResult(Name, Version, total / repeats, protocol, Stopwatch.GetElapsedTime(start));
     }
 

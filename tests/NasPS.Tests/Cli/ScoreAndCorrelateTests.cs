@@ -45,6 +45,28 @@ public class ScoreAndCorrelateTests
         Assert.Equal(single, CsvTable.Parse(new StringReader(text), "out").Double(0, 6));
     }
 
+    /// <summary>--conv direct scores with direct convolutions (the scores of earlier releases, bit for bit); the default
+    /// Winograd ones differ from them by rounding only.</summary>
+    [Fact]
+    public void ConvolutionAlgorithmChangesNaswotOnlyInItsLastDigits()
+    {
+        string[] common = ["score", "--space", "nb201", "--index", "5,1110", "--proxy", "naswot-official,synflow", "--batch", "128",
+            "--data", SharedData.Path("cifar10/test_batch_first1017.bin"), "--format", "csv"];
+        var (code, winograd, err) = Run(common);
+        Assert.True(code == 0, err);
+        var (codeDirect, direct, errDirect) = Run([.. common, "--conv", "direct"]);
+        Assert.True(codeDirect == 0, errDirect);
+        var a = CsvTable.Parse(new StringReader(winograd), "winograd");
+        var b = CsvTable.Parse(new StringReader(direct), "direct");
+        for (int row = 0; row < 2; row++)
+        {
+            double w = a.Double(row, a.Column("naswot-official"))!.Value, d = b.Double(row, b.Column("naswot-official"))!.Value;
+            Assert.True(Math.Abs(w - d) <= 1e-6 * Math.Abs(d), $"row {row}: winograd {w}, direct {d}");
+            // Synflow runs in float64 with gradients: direct either way.
+            Assert.Equal(b.Double(row, b.Column("synflow")), a.Double(row, a.Column("synflow")));
+        }
+    }
+
     [Fact]
     public void TooFewImagesForAProxyIsAPlainErrorAlsoWhenArchitecturesRunSideBySide()
     {
@@ -65,6 +87,7 @@ public class ScoreAndCorrelateTests
     [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "sed", "--batch", "8" }, "go with --data")]
     [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "sed", "--threads", "0" }, "--threads must be between 1 and 64")]
     [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "synflow", "--inits", "0" }, "--inits must be between 1 and 1000")]
+    [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "sed", "--conv", "fft" }, "--conv must be winograd or direct, not 'fft'")]
     [InlineData(new[] { "score", "--space", "nb201", "--index", "0", "--proxy", "synflow", "--inits", "2", "--weights", "w.safetensors" }, "--inits and --weights exclude each other")]
     public void ScoreUsageErrorsSayWhy(string[] args, string expected)
     {
