@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Steady-state time per NB201 architecture of one proxy over a seeded random sample, extrapolated to the whole space:
-#   bench/proxies/whole_space_time.sh [proxy] [n-large] [seed] [threads]
+#   [CONV=direct] bench/proxies/whole_space_time.sh [proxy] [n-large] [seed] [threads]
 # Runs the sample of 20 and of n-large architectures under perf stat (wall and CPU time); per architecture =
 # (t(n) - t(20)) / (n - 20), which leaves out start-up and JIT. Nothing else should run meanwhile.
 set -euo pipefail
@@ -13,7 +13,7 @@ run() {
   local count=$1 out
   out=$(mktemp)
   perf stat -x, -e task-clock -o "$out.stat" dotnet "$dll" score --space nb201 --random "$count" --seed "$seed" \
-    --proxy "$proxy" --batch 128 --data "$data" --threads "$threads" --format csv >"$out" 2>/dev/null
+    --proxy "$proxy" --batch 128 --data "$data" --threads "$threads" --format csv ${CONV:+--conv "$CONV"} >"$out" 2>/dev/null
   local cpu
   cpu=$(awk -F, '/task-clock/ {printf "%.1f", $1/1000}' "$out.stat")
   echo "$cpu $(sha256sum "$out" | cut -c1-12)"

@@ -268,10 +268,16 @@ internal static unsafe class GemmCore<TL, TV, T>
         int tiles = byColumns ? colTiles : rowTiles;
         int strips = parallel && (long)m * n * k >= 64 * 1024 ? Math.Min(Parallelism.Degree, tiles) : 1;
         if (strips <= 1)
-        {
             ComputeTiles(m, n, k, alpha, packedA, b, beta, c, ldc, 0, m, 0, n);
-            return;
-        }
+        else
+            ComputeStrips(m, n, k, alpha, packedA, b, beta, c, ldc, tiles, strips, byColumns);
+    }
+
+    // Apart from Compute, whose single-strip calls (most of them: one per chunk of a convolution) would otherwise
+    // allocate this closure too, since a lambda's captured parameters are hoisted at the method's start.
+    private static void ComputeStrips(int m, int n, int k, T alpha, T* packedA, OperandB<T> b, T beta, T* c, int ldc, int tiles, int strips,
+        bool byColumns)
+    {
         nint pa = (nint)packedA, pc = (nint)c;
         Parallelism.For(strips, strip =>
         {
@@ -294,10 +300,14 @@ internal static unsafe class GemmCore<TL, TV, T>
     {
         int strips = parallel && (long)m * tiles * NR * k >= 64 * 1024 ? Math.Min(Parallelism.Degree, tiles) : 1;
         if (strips <= 1)
-        {
             ComputeListedTiles(m, k, packedA, data, rowOffsets, starts, outputs, ldc, 0, tiles);
-            return;
-        }
+        else
+            ComputeListedStrips(m, k, packedA, data, rowOffsets, tiles, starts, outputs, ldc, strips);
+    }
+
+    private static void ComputeListedStrips(int m, int k, T* packedA, T* data, int* rowOffsets, int tiles, int* starts, T** outputs, int ldc,
+        int strips)
+    {
         nint pa = (nint)packedA, pd = (nint)data, pr = (nint)rowOffsets, ps = (nint)starts, po = (nint)outputs;
         Parallelism.For(strips, strip => ComputeListedTiles(m, k, (T*)pa, (T*)pd, (int*)pr, (int*)ps, (T**)po, ldc,
             (int)((long)tiles * strip / strips), (int)((long)tiles * (strip + 1) / strips)));

@@ -80,12 +80,12 @@ public static partial class Ops
         var s = ConvolutionShape(x, w, bias, stride, padding, dilation, groups);
         if (Graph.NeedsGrad(x, w, bias))
             throw new InvalidOperationException("relu_conv2d with plane moments is not recorded for autograd; use ReluConv2d while gradients are recorded.");
-        var values = new double[2 * s.N * s.Cout];
+        var values = Tensors.Empty<double>(2 * s.N * s.Cout);
         var y = Tensors.Empty<T>(s.N, s.Cout, s.OutH, s.OutW);
         // The depthwise route cannot stage a rectified input: it convolves relu(x).
         var input = s.IsDepthwise ? Relu(x) : x;
         Conv2dKernel.Forward<T>(input.ReadOnlySpan, w.ReadOnlySpan, bias is null ? default : bias.ReadOnlySpan, y.Span, s,
-            rectifyInput: !s.IsDepthwise, values, InferenceConvolution);
+            rectifyInput: !s.IsDepthwise, values.Span, InferenceConvolution);
         return (y, new PlaneMoments<T>(s.N, s.Cout, s.OutH * s.OutW, values));
     }
 

@@ -185,12 +185,13 @@ public static partial class Ops
 /// about the plane's own mean, in float64 whatever T is, which batch-norm statistics combine
 /// (<see cref="Ops.BatchNorm2dCoefficients{T}"/>). A convolution can take them as it writes each plane
 /// (<see cref="Ops.ReluConv2dWithMoments{T}"/>), so the statistics need no pass of their own over its output.</summary>
+/// Like a tensor, the moments belong to the tensor scope they were taken in (their buffer goes back to the pool with it).
 public sealed class PlaneMoments<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly double[] _values;
+    private readonly Tensor<double> _values;
 
     /// <param name="values">2·N·C values: (sum, squared deviations) for plane (n, c) at 2·(n·C + c).</param>
-    internal PlaneMoments(int images, int channels, int planeSize, double[] values)
+    internal PlaneMoments(int images, int channels, int planeSize, Tensor<double> values)
     {
         if (values.Length != 2L * images * channels)
             throw new ArgumentException($"Plane moments of [{images}, {channels}] planes need {2L * images * channels} values, not {values.Length}.");
@@ -201,18 +202,19 @@ public sealed class PlaneMoments<T> where T : unmanaged, IFloatingPointIeee754<T
     public int Channels { get; }
     public int PlaneSize { get; }
 
-    public double Sum(int image, int channel) => _values[2 * (image * Channels + channel)];
+    public double Sum(int image, int channel) => _values.ReadOnlySpan[2 * (image * Channels + channel)];
 
-    public double SquaredDeviations(int image, int channel) => _values[2 * (image * Channels + channel) + 1];
+    public double SquaredDeviations(int image, int channel) => _values.ReadOnlySpan[2 * (image * Channels + channel) + 1];
 
     /// <summary>The moments of every plane of <paramref name="x"/> [N, C, H, W].</summary>
     public static PlaneMoments<T> Of(Tensor<T> x)
     {
         Shapes.RequireRank("plane moments", x, 4, "[N, C, H, W]");
         int n = x.Size(0), c = x.Size(1), hw = x.Size(2) * x.Size(3);
-        var values = new double[2 * n * c];
+        var values = Tensors.Empty<double>(2 * n * c);
+        var span = values.Span;
         for (int plane = 0; plane < n * c; plane++)
-            (values[2 * plane], values[2 * plane + 1]) = OfPlane(x.ReadOnlySpan.Slice(plane * hw, hw));
+            (span[2 * plane], span[2 * plane + 1]) = OfPlane(x.ReadOnlySpan.Slice(plane * hw, hw));
         return new(n, c, hw, values);
     }
 
