@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
+using NasPS.Compute.Kernels;
 using NasPS.Data;
 using NasPS.Proxies;
 using NasPS.Spaces;
@@ -37,6 +38,11 @@ public abstract class MeasureProxyCommandBase : PSCmdlet, IDisposable
     [Parameter]
     [ValidateRange(1, 1000)]
     public int Inits { get; set; }
+
+    /// <summary>How the float32 forward passes that record no gradient convolve (NASWOT, SWAP, Zen, the entropic score):
+    /// Winograd by default, Direct for the direct sums bit for bit. Recorded in each score's protocol.</summary>
+    [Parameter]
+    public ConvolutionAlgorithm Convolution { get; set; } = ConvolutionAlgorithm.Winograd;
 
     /// <summary>Overrides the Dataset property of incoming objects.</summary>
     [Parameter]
@@ -145,6 +151,7 @@ public abstract class MeasureProxyCommandBase : PSCmdlet, IDisposable
             _runners[dataset] = runner = new ProxyRunner(_proxies, new ProxyContext
             {
                 Dataset = dataset, Input = InputBatch, Seed = unchecked((ulong)Seed), Repeats = Inits > 0 ? Inits : null, Cancellation = _stop.Token,
+                Convolution = Convolution,
             });
         return runner;
     }

@@ -60,6 +60,17 @@ Describe 'Scoring cmdlets' {
         { Get-Architecture -Space nb201 -Index 1835 | Measure-Synflow -Inits 0 } | Should -Throw
     }
 
+    It 'scores NASWOT with Winograd or direct convolutions, equal but for rounding' {
+        # Noise input of 128 images at the NB201 resolution (32 x 32): the official NASWOT protocol's batch.
+        $batch = Get-InputBatch -Gaussian -Count 128 -Resolution 32 -Seed 4
+        $winograd = Get-Architecture -Space nb201 -Index 5 | Measure-ZeroCostProxy naswot-official -InputBatch $batch
+        $direct = Get-Architecture -Space nb201 -Index 5 | Measure-ZeroCostProxy naswot-official -InputBatch $batch -Convolution Direct
+        $same = Get-Architecture -Space nb201 -Index 5 | Measure-ZeroCostProxy naswot-official -InputBatch $batch -Convolution Winograd
+        $same.NaswotOfficial | Should -Be $winograd.NaswotOfficial
+        [math]::Abs($winograd.NaswotOfficial - $direct.NaswotOfficial) | Should -BeLessOrEqual (1e-6 * [math]::Abs($direct.NaswotOfficial))
+        { Get-Architecture -Space nb201 -Index 5 | Measure-Naswot -Convolution Fft } | Should -Throw
+    }
+
     It 'rejects an unknown proxy name with a stable id' {
         { Get-Architecture -Space nb201 -Index 0 | Measure-ZeroCostProxy magic -ErrorAction Stop } | Should -Throw -ErrorId 'NasPS.UnknownProxy*'
     }
