@@ -104,11 +104,17 @@ internal static unsafe class WinogradF2x3
             (moments[2 * plane], moments[2 * plane + 1]) = PlaneMoments<float>.OfPlane(new ReadOnlySpan<float>(y + plane * pixels, pixels));
     }
 
-    /// <summary>U_ξ = (G·w·Gᵀ)_ξ for every (co, ci), packed as 16 GEMM left operands [Cout × Cin], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1].</summary>
+    /// <summary>U_ξ = (G·w·Gᵀ)_ξ for every (co, ci), packed as 16 GEMM left operands [Cout × Cin], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1].
+    /// With one depth block (Cin ≤ GemmCore.KC) the values go straight to their packed places: panels of MR output channels,
+    /// input channel by input channel.</summary>
     private static void TransformWeights(float* w, int cout, int cin, float* packedU, long packedLength)
     {
+        int mr = GemmCore<Lanes512<float>, Vector512<float>, float>.MR;
+        bool direct = GemmCore<Lanes512<float>, Vector512<float>, float>.DepthBlock(cin) == cin;
         long plane = (long)cout * cin;
-        float* u = Scratch<float>.Weights(Positions * plane);
+        float* u = direct ? packedU : Scratch<float>.Weights(Positions * plane);
+        long stride = direct ? packedLength : plane;
+        if (direct && cout % mr != 0) new Span<float>(packedU, (int)(Positions * packedLength)).Clear();  // the last panel's padding rows
         float* t = stackalloc float[12];
         for (int co = 0; co < cout; co++)
         for (int ci = 0; ci < cin; ci++)
@@ -121,18 +127,19 @@ internal static unsafe class WinogradF2x3
                 t[6 + k] = 0.5f * (g[k] - g[3 + k] + g[6 + k]);
                 t[9 + k] = g[6 + k];
             }
-            long at = (long)co * cin + ci;
+            long at = direct ? (long)(co / mr) * mr * cin + (long)ci * mr + co % mr : (long)co * cin + ci;
             for (int i = 0; i < 4; i++)
             {
                 float* r = t + 3 * i;
-                u[(4 * i + 0) * plane + at] = r[0];
-                u[(4 * i + 1) * plane + at] = 0.5f * (r[0] + r[1] + r[2]);
-                u[(4 * i + 2) * plane + at] = 0.5f * (r[0] - r[1] + r[2]);
-                u[(4 * i + 3) * plane + at] = r[2];
+                u[(4 * i + 0) * stride + at] = r[0];
+                u[(4 * i + 1) * stride + at] = 0.5f * (r[0] + r[1] + r[2]);
+                u[(4 * i + 2) * stride + at] = 0.5f * (r[0] - r[1] + r[2]);
+                u[(4 * i + 3) * stride + at] = r[2];
             }
         }
-        for (int xi = 0; xi < Positions; xi++)
-            GemmCore<Lanes512<float>, Vector512<float>, float>.PackA(false, cout, cin, u + xi * plane, cin, packedU + xi * packedLength);
+        if (!direct)
+            for (int xi = 0; xi < Positions; xi++)
+                GemmCore<Lanes512<float>, Vector512<float>, float>.PackA(false, cout, cin, u + xi * plane, cin, packedU + xi * packedLength);
     }
 
     /// <summary>Tiles [first, first + tiles) of each of <paramref name="count"/> images from n0: transformed, multiplied

@@ -22,6 +22,8 @@ public class WinogradTests
         { "8×8 over two chunks", new Conv2dShape(40, 8, 8, 8, 12, 3, 3, PadH: 1, PadW: 1) },
         { "32 wide, 6 high, 3 in, 5 out", new Conv2dShape(2, 3, 6, 32, 5, 3, 3, PadH: 1, PadW: 1) },
         { "16 wide, 4 high", new Conv2dShape(3, 5, 4, 16, 7, 3, 3, PadH: 1, PadW: 1) },
+        // More input channels than one GEMM depth block (320): the weights are transformed, then packed block by block.
+        { "Cin over one depth block", new Conv2dShape(2, 336, 8, 8, 10, 3, 3, PadH: 1, PadW: 1) },
     };
 
     [Theory]
