@@ -222,36 +222,37 @@ public static partial class Ops
         var inputs = terms.ToArray();
         bool pooled = inputs.Any(t => t.AveragePool3x3);
         var divisors = pooled ? AvgPool3x3Divisors<T>(first.Size(2), first.Size(3), countIncludePad: false) : null;
-        // Planes in blocks of about 32K elements, so small planes still make work items worth a thread.
-        int planesPerBlock = Math.Max(1, 32768 / Math.Max(plane, 1)), blocks = (planes + planesPerBlock - 1) / planesPerBlock;
+        // Planes in blocks of about 8K elements (32 KiB of float32: the block's sum stays in L1 from one term to the next),
+        // so small planes still make work items worth a thread; term by term over the block, so a term's coefficients
+        // are applied in one call, not one per plane (an 8×8 plane is four vectors).
+        int planesPerBlock = Math.Max(1, 8192 / Math.Max(plane, 1)), blocks = (planes + planesPerBlock - 1) / planesPerBlock;
         Parallelism.For(blocks, block =>
         {
-            var output = y.Span;
             // A pooled term's plane is pooled into scratch (in cache) and added from there.
             var scratch = pooled ? System.Buffers.ArrayPool<T>.Shared.Rent(2 * plane) : null;
-            int p1 = Math.Min(planes, (block + 1) * planesPerBlock);
-            for (int p = block * planesPerBlock; p < p1; p++)
+            int p0 = block * planesPerBlock, p1 = Math.Min(planes, p0 + planesPerBlock), length = (p1 - p0) * plane;
+            var target = y.Span.Slice(p0 * plane, length);
+            for (int t = 0; t < inputs.Length; t++)
             {
-                int c = p % channels;
-                var target = output.Slice(p * plane, plane);
-                for (int t = 0; t < inputs.Length; t++)
+                var (x, scale, shift, pool) = inputs[t];
+                var sources = x.ReadOnlySpan.Slice(p0 * plane, length);
+                if (pool)
                 {
-                    var (x, scale, shift, pool) = inputs[t];
-                    var source = x.ReadOnlySpan.Slice(p * plane, plane);
-                    if (pool)
+                    for (int p = p0; p < p1; p++)
                     {
                         var pooledPlane = scratch.AsSpan(0, plane);
-                        AvgPool3x3Plane(source, first.Size(2), first.Size(3), divisors, pooledPlane, scratch.AsSpan(plane, plane));
-                        source = pooledPlane;
+                        var output = target.Slice((p - p0) * plane, plane);
+                        AvgPool3x3Plane(sources.Slice((p - p0) * plane, plane), first.Size(2), first.Size(3), divisors, pooledPlane, scratch.AsSpan(plane, plane));
+                        if (t == 0) pooledPlane.CopyTo(output);
+                        else TensorPrimitives.Add(output, pooledPlane, output);
                     }
-                    if (scale is null)
-                    {
-                        if (t == 0) source.CopyTo(target);
-                        else TensorPrimitives.Add(target, source, target);
-                    }
-                    else if (t == 0) ChannelMath.ScaleShift(source, scale[c], shift![c], target);
-                    else ChannelMath.ScaleShift(source, scale[c], shift![c], target, accumulate: true);
                 }
+                else if (scale is null)
+                {
+                    if (t == 0) sources.CopyTo(target);
+                    else TensorPrimitives.Add(target, sources, target);
+                }
+                else ChannelMath.ScaleShiftPlanes(sources, scale, shift!, target, plane, channels, p0 % channels, accumulate: t > 0);
             }
             if (scratch is not null) System.Buffers.ArrayPool<T>.Shared.Return(scratch);
         });

@@ -183,6 +183,27 @@ public class FusedOpsTests
         }
     }
 
+    /// <summary>Many planes, summed in blocks that start mid-way through the channels (32 planes of 3 channels per block):
+    /// each plane still gets its own channel's coefficients.</summary>
+    [Fact]
+    public void SumOfTermsOverBlocksKeepsEachPlanesChannel()
+    {
+        var rng = new Rng(19);
+        using var scope = Tensors.NewScope();
+        var a = Gaussian(rng, 40, 3, 16, 16);
+        var b = Gaussian(rng, 40, 3, 16, 16);
+        var plain = Gaussian(rng, 40, 3, 16, 16);
+        using (Tensors.NoGrad())
+        {
+            var expected = Ops.AddN([Ops.BatchNorm2d(a, null, null, null, null, true), plain, Ops.BatchNorm2d(b, null, null, null, null, true)]);
+            var (scaleA, shiftA) = Ops.BatchNorm2dCoefficients(a, null, null, null, null, true);
+            var (scaleB, shiftB) = Ops.BatchNorm2dCoefficients(b, null, null, null, null, true);
+            Assert.Equal(expected.ToArray(), Ops.SumTerms<float>([new(a, scaleA, shiftA), new(plain), new(b, scaleB, shiftB)]).ToArray());
+            var plainFirst = Ops.AddN([plain, Ops.BatchNorm2d(a, null, null, null, null, true)]);
+            Assert.Equal(plainFirst.ToArray(), Ops.SumTerms<float>([new(plain), new(a, scaleA, shiftA)]).ToArray());
+        }
+    }
+
     [Fact]
     public void PooledTermsEqualTheAveragePoolThenTheSum()
     {
