@@ -65,8 +65,10 @@ public sealed class ProxyContext
     /// digits. Recorded in each network proxy's protocol.</summary>
     public ConvolutionAlgorithm Convolution { get; init; } = ConvolutionAlgorithm.Winograd;
 
-    /// <summary>The forward passes' convolutions, for a protocol: "direct convolutions" or "Winograd F(2×2,3×3) for 3×3 convolutions".</summary>
-    public string ConvolutionProtocol => Convolution == ConvolutionAlgorithm.Winograd ? "Winograd F(2×2,3×3) for 3×3 convolutions" : "direct convolutions";
+    /// <summary>The forward passes' convolutions, for a protocol: "Winograd F(2×2,3×3) for 3×3 convolutions", or "direct
+    /// convolutions" (asked for, or on a machine without AVX-512, where Winograd does not run).</summary>
+    public string ConvolutionProtocol => Convolution == ConvolutionAlgorithm.Winograd && Conv2dKernel.WinogradAvailable
+        ? "Winograd F(2×2,3×3) for 3×3 convolutions" : "direct convolutions";
 
     /// <summary>Runs this context's <see cref="Convolution"/> on the calling thread until disposed.</summary>
     public IDisposable UseConvolution() => Ops.UseInferenceConvolution(Convolution);

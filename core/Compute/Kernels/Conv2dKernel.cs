@@ -41,7 +41,7 @@ public static class Conv2dKernel
         {
             T* b = bias.IsEmpty ? null : pb;
             double* m = planeMoments.IsEmpty ? null : pm;
-            if (algorithm == ConvolutionAlgorithm.Winograd && typeof(T) == typeof(float) && KernelPaths.For<T>() == KernelPath.Avx512
+            if (algorithm == ConvolutionAlgorithm.Winograd && typeof(T) == typeof(float) && WinogradAvailable
                 && WinogradF2x3.Applies(s, b != null))
             {
                 WinogradF2x3.Forward((float*)px, (float*)pw, (float*)py, s, rectifyInput, m);
@@ -55,6 +55,10 @@ public static class Conv2dKernel
             }
         }
     }
+
+    /// <summary>Whether <see cref="ConvolutionAlgorithm.Winograd"/> can run on this thread (it needs the AVX-512 path; elsewhere
+    /// every convolution is direct).</summary>
+    public static bool WinogradAvailable => KernelPaths.Current == KernelPath.Avx512;
 
     /// <summary>dx = ∂L/∂x given dy = ∂L/∂y.</summary>
     public static unsafe void BackwardInput<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx, in Conv2dShape s)

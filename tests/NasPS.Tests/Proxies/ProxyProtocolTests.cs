@@ -138,6 +138,16 @@ public class ProxyProtocolTests
         Assert.Equal("naswot", result.Proxy);
         foreach (var part in new[] { "batch 8", "train mode", "float32", "kaiming-normal fan_out", "mean of 1 init", "seed 4", "test_batch_first1017" })
             Assert.Contains(part, result.Protocol);
+        // The convolution algorithm of the forward pass: Winograd by default where the machine runs it, else direct.
+        string winograd = NasPS.Compute.Kernels.Conv2dKernel.WinogradAvailable ? "Winograd F(2×2,3×3) for 3×3 convolutions" : "direct convolutions";
+        Assert.Contains(winograd, result.Protocol);
+        var direct = NaswotProxy.FreeRea(batch: 8, repeats: 1).Score(genome, new ProxyContext
+        {
+            Dataset = Dataset.Cifar10, Input = Cifar(8), Seed = 4, Convolution = NasPS.Compute.Kernels.ConvolutionAlgorithm.Direct,
+        });
+        Assert.Contains("direct convolutions", direct.Protocol);
+        using (NasPS.Compute.Kernels.KernelPaths.Force(NasPS.Compute.Kernels.KernelPath.Scalar))
+            Assert.Contains("direct convolutions", NaswotProxy.FreeRea(batch: 8, repeats: 1).Score(genome, new ProxyContext { Dataset = Dataset.Cifar10, Input = Cifar(8), Seed = 4 }).Protocol);
         var synflow = ZeroCostProxies.Get("logsynflow").Score(genome, new ProxyContext { Dataset = Dataset.ImageNet16_120, Seed = 4 });
         foreach (var part in new[] { "float64", "every BN bypassed", "[1,3,16,16]", "mean of 3 init" })
             Assert.Contains(part, synflow.Protocol);
