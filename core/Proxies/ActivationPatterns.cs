@@ -92,7 +92,7 @@ public static class ActivationPatterns
 /// NASWOT's kernel (spec §3.3): K[i, j] = Σ over hooked units of 1[c_i = c_j] = N_A − Hamming(c_i, c_j), accumulated
 /// exactly in 64-bit integers over any number of activation tensors of the same batch.
 /// </summary>
-public sealed class NaswotKernel
+public sealed class NaswotKernel : IDisposable
 {
     private readonly long[] _k;
     private ulong[] _codes = [];
@@ -107,9 +107,36 @@ public sealed class NaswotKernel
     {
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch must hold at least one image.");
         Batch = batch;
-        _k = new long[batch * batch];
-        for (int i = 0; i < Remembered; i++) _recent[i] = (null, [], 0);
+        // A disposed kernel's arrays, kept by its thread for the next kernel of the same batch: at batch 128 they are
+        // five 128 KiB count matrices and the codes, fresh large-object pages for every network otherwise.
+        var spare = _spare;
+        if (spare is not null && spare.Batch == batch)
+        {
+            _spare = null;
+            (_k, _codes) = (spare.K, spare.Codes);
+            Array.Clear(_k);
+            for (int i = 0; i < Remembered; i++) _recent[i] = (null, spare.Agreements[i], 0);
+        }
+        else
+        {
+            _k = new long[batch * batch];
+            for (int i = 0; i < Remembered; i++) _recent[i] = (null, [], 0);
+        }
     }
+
+    private sealed record Spare(int Batch, long[] K, long[][] Agreements, ulong[] Codes);
+
+    [ThreadStatic] private static Spare? _spare;
+
+    /// <summary>Hands the kernel's arrays to the next kernel made on this thread; the kernel must not be used after.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _spare = new Spare(Batch, _k, [.. _recent.Select(r => r.Agreements)], _codes);
+    }
+
+    private bool _disposed;
 
     public int Batch { get; }
 
@@ -121,6 +148,7 @@ public sealed class NaswotKernel
     /// change in place once added.</summary>
     public void Add<T>(Tensor<T> activation) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (activation.Size(0) != Batch)
             throw new ArgumentException($"NASWOT kernel: an activation has batch {activation.Size(0)}; the kernel was made for {Batch}.", nameof(activation));
         int slot = Remembered - 1;
@@ -173,7 +201,14 @@ public sealed class NaswotKernel
         return units;
     }
 
-    public long this[int i, int j] => _k[i * Batch + j];
+    public long this[int i, int j]
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _k[i * Batch + j];
+        }
+    }
 
     /// <summary>Σ popcount(a[w] ^ b[w]). x86 has no vector popcount in .NET, so the vector paths count bits per byte with a
     /// nibble table (vpshufb) and add the bytes up per 64-bit lane (vpsadbw); the rest is scalar POPCNT.</summary>
@@ -223,6 +258,7 @@ public sealed class NaswotKernel
     /// <summary>ln |det K| in float64; −∞ when K is singular (decided exactly, see <see cref="LinearAlgebra"/>).</summary>
     public double LogAbsDeterminant()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         return LinearAlgebra.LogAbsDeterminant(_k, Batch);
     }
 }

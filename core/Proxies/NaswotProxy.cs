@@ -12,7 +12,7 @@ public static class NaswotScore
     public static (double LogDet, long Units) Compute(Module<float> network, Tensor<float> images, PatternHooks hooks)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var kernel = new NaswotKernel(images.Size(0));
+        using var kernel = new NaswotKernel(images.Size(0));
         using (ActivationPatterns.Attach(network, hooks, kernel.Add))
         using (Tensors.NoGrad())
         using (Tensors.NewScope())

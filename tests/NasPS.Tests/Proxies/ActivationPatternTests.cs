@@ -112,6 +112,36 @@ public class ActivationPatternTests
         Assert.Equal(copies.LogAbsDeterminant(), reused.LogAbsDeterminant());
     }
 
+    /// <summary>A disposed kernel's arrays go to the next kernel of the same batch made on the thread: it starts from zero,
+    /// forgets the tensors the old one remembered, and the old one refuses to be used.</summary>
+    [Fact]
+    public void ANewKernelReusesADisposedOnesArraysFromZero()
+    {
+        var rng = new Rng(6);
+        Tensor<float> Random(int units) => Tensors.FromArray<float>(Enumerable.Range(0, 4 * units).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray(), 4, units);
+        var a = Random(100);
+        var b = Random(70);
+        var old = new NaswotKernel(4);
+        old.Add(a);
+        old.Add(b);
+        old.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => old.Add(a));
+        Assert.Throws<ObjectDisposedException>(() => old[0, 1]);
+        var reused = new NaswotKernel(4);   // takes the old one's arrays
+        reused.Add(b);
+        reused.Add(a);                      // the same tensor object: not taken from the old kernel's memory
+        var fresh = new NaswotKernel(4);    // the spare is gone: new arrays
+        fresh.Add(b);
+        fresh.Add(Tensors.FromArray<float>(a.ToArray(), 4, 100));
+        Assert.Equal(fresh.Units, reused.Units);
+        for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            Assert.Equal(fresh[i, j], reused[i, j]);
+        reused.Dispose();
+        using var otherBatch = new NaswotKernel(3);  // a different batch size does not take them
+        Assert.Equal(0, otherBatch[1, 2]);
+    }
+
     [Fact]
     public void IdenticalCodesGiveASingularKernelAndMinusInfinity()
     {
