@@ -15,12 +15,13 @@ public sealed class CorrelateCommand : ICliCommand
     public string Summary => "Spearman / Kendall tau-b of proxies against benchmark accuracy";
     public string Usage =>
         $"nasps correlate --space NAME --benchmark TABLE.csv {Selection.Usage}\n" +
-        "            (--proxy NAME[,NAME…] [--data CIFAR.bin [--batch N | --start K --count N]] [--threads N] | --scores FILE.csv --column NAME[,NAME…])\n" +
+        "            (--proxy NAME[,NAME…] [--data CIFAR.bin [--batch N | --start K --count N]] [--threads N] [--conv winograd|direct]\n" +
+        "             | --scores FILE.csv --column NAME[,NAME…])\n" +
         "            [--dataset cifar10|cifar100|imagenet16] [--top-k K] [--seed S] [--format table|csv|json]\n" +
         "  The target is the benchmark's {dataset}_test_acc column. --scores reads a CSV with an index (or arch) column,\n" +
         "  such as `nasps score` output or a table of cached proxy values.";
     public IReadOnlyList<string> Options =>
-        ["space", "benchmark", "proxy", "data", "batch", "start", "count", "scores", "column", "dataset", "top-k", "format", "threads", .. Selection.OptionNames];
+        ["space", "benchmark", "proxy", "data", "batch", "start", "count", "scores", "column", "dataset", "top-k", "format", "threads", "conv", .. Selection.OptionNames];
     public IReadOnlySet<string> Switches => new HashSet<string> { Selection.SwitchName };
 
     public int Run(Arguments args, TextWriter output, TextWriter error)
@@ -53,7 +54,7 @@ public sealed class CorrelateCommand : ICliCommand
     {
         ulong seed = unchecked((ulong)(args.Long("seed") ?? 0));
         var proxies = ScoreCommand.Proxies(args);
-        var runner = new ProxyRunner(proxies, new ProxyContext { Dataset = dataset, Input = ScoreCommand.Input(args, seed), Seed = seed })
+        var runner = new ProxyRunner(proxies, new ProxyContext { Dataset = dataset, Input = ScoreCommand.Input(args, seed), Seed = seed, Convolution = ScoreCommand.Convolution(args) })
         {
             ThrottleLimit = ScoreCommand.Threads(args),
         };

@@ -68,6 +68,17 @@ public class ScoreAndCorrelateTests
     }
 
     [Fact]
+    public void CorrelateTakesTheConvolutionAlgorithmToo()
+    {
+        var (code, _, err) = Run("correlate", "--space", "nb201", "--benchmark", Benchmark, "--index", "0,1", "--proxy", "sed", "--conv", "fast");
+        Assert.Equal(2, code);
+        Assert.Contains("--conv must be winograd or direct, not 'fast'", err);
+        var (ok, text, okErr) = Run("correlate", "--space", "nb201", "--benchmark", Benchmark, "--index", "0,1,2", "--proxy", "sed", "--conv", "direct", "--format", "csv");
+        Assert.True(ok == 0, okErr);
+        Assert.Contains("sed", text);
+    }
+
+    [Fact]
     public void TooFewImagesForAProxyIsAPlainErrorAlsoWhenArchitecturesRunSideBySide()
     {
         // naswot-official needs 128 images; --data alone gives 64. With --threads 2 the architectures are scored in
