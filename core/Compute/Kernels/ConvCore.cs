@@ -47,7 +47,7 @@ internal static unsafe class ConvCore<TL, TV, T>
             GemmCore<TL, TV, T>.PackA(false, coutG, kred, w + (long)g * coutG * kred, kred, packedW + g * groupLength);
         nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, pm = (nint)moments;
         if (IsPointwise(s))
-            ForEachImage(s.N, (n, parallelGemm) => ForwardPointwise((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm, rectifyInput, (double*)pm));
+            Parallelism.ForEachItem(s.N, (n, parallelGemm) => ForwardPointwise((T*)px, (T*)pw, groupLength, (T*)pb, (T*)py, s, n, parallelGemm, rectifyInput, (double*)pm));
         else if (ShiftedPhases.Suits(s, bias != null))
             ForwardChunks(x, packedW, groupLength, bias, y, s, new ShiftedPhases(s, ForwardImagesPerChunk(s, ShiftedPhases.ImageSpan(s))), rectifyInput, moments);
         else if (ShiftedRows.Suits(s, bias != null))
@@ -80,7 +80,7 @@ internal static unsafe class ConvCore<TL, TV, T>
         {
             nint px = (nint)x, pw = (nint)packedW, pb = (nint)bias, py = (nint)y, po = (nint)offsets, pcol = (nint)columns, pm = (nint)moments;
             int chunks = (s.N + layout.Images - 1) / layout.Images;
-            ForEachImage(chunks, (chunk, parallelGemm) => ForwardChunk((T*)px, (T*)pw, groupLength, (int*)po, (int*)pcol,
+            Parallelism.ForEachItem(chunks, (chunk, parallelGemm) => ForwardChunk((T*)px, (T*)pw, groupLength, (int*)po, (int*)pcol,
                 (T*)pb, (T*)py, shape, layout, chunk * layout.Images, parallelGemm, rectify, (double*)pm));
         }
     }
@@ -679,7 +679,7 @@ internal static unsafe class ConvCore<TL, TV, T>
         for (int g = 0; g < s.Groups; g++)
             GemmCore<TL, TV, T>.PackA(true, kred, coutG, w + (long)g * coutG * kred, kred, packedWt + g * groupLength);
         nint pdy = (nint)dy, pw = (nint)packedWt, pdx = (nint)dx;
-        ForEachImage(s.N, (n, parallelGemm) => BackwardInputImage((T*)pdy, (T*)pw, groupLength, (T*)pdx, s, n, parallelGemm));
+        Parallelism.ForEachItem(s.N, (n, parallelGemm) => BackwardInputImage((T*)pdy, (T*)pw, groupLength, (T*)pdx, s, n, parallelGemm));
     }
 
     /// <summary>w'[g, ci, co, kh, kw] = w[g, co, ci, KH − 1 − kh, KW − 1 − kw], per group.</summary>
@@ -794,16 +794,6 @@ internal static unsafe class ConvCore<TL, TV, T>
     }
 
     // ---------------------------------------------------------------- shared pieces
-
-    /// <summary>Runs one image per work item over the batch; a batch too small to occupy every thread runs the
-    /// images in turn with the parallelism inside each GEMM instead.</summary>
-    private static void ForEachImage(int images, Action<int, bool> body)
-    {
-        if (images >= Parallelism.Degree)
-            Parallelism.For(images, n => body(n, false));
-        else
-            for (int n = 0; n < images; n++) body(n, true);
-    }
 
     /// <summary>The output columns j whose input column j·stride − pad + offset lies inside [0, width).</summary>
     private static (int First, int End) ValidRange(int outWidth, int width, int stride, int pad, int offset)

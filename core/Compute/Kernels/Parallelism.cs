@@ -45,6 +45,17 @@ public static class Parallelism
         For(count, new ParallelOptions { MaxDegreeOfParallelism = degree }, body);
     }
 
+    /// <summary>Runs body(item, parallelGemm) for items 0..count-1 (images, or chunks of them), one per work item across
+    /// the threads; too few items to occupy every thread run in turn, with parallelGemm true so that each item's GEMMs
+    /// use the threads instead.</summary>
+    internal static void ForEachItem(int count, Action<int, bool> body)
+    {
+        if (count >= Degree)
+            For(count, n => body(n, false));
+        else
+            for (int n = 0; n < count; n++) body(n, true);
+    }
+
     /// <summary>
     /// <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/> that fails the way the sequential loop would:
     /// with the worker's own exception (the first, its stack kept) rather than an <see cref="AggregateException"/>, so

@@ -62,10 +62,8 @@ internal static unsafe class WinogradF2x3
         var (images, span) = Chunking(s);
         int items = (s.N + images - 1) / images;
         nint px = (nint)x, pu = (nint)packedU, py = (nint)y, pm = (nint)moments;
-        if (items >= Parallelism.Degree)
-            Parallelism.For(items, i => Item((float*)px, (float*)pu, packedLength, (float*)py, s, i * images, images, span, false, rectify, (double*)pm));
-        else
-            for (int i = 0; i < items; i++) Item(x, packedU, packedLength, y, s, i * images, images, span, true, rectify, moments);
+        Parallelism.ForEachItem(items, (i, parallelGemm) =>
+            Item((float*)px, (float*)pu, packedLength, (float*)py, s, i * images, images, span, parallelGemm, rectify, (double*)pm));
     }
 
     /// <summary>
@@ -74,7 +72,7 @@ internal static unsafe class WinogradF2x3
     /// tile) stay near <see cref="ChunkBytes"/>, and a GEMM has at least one whole tile of columns where the images allow.
     /// Fixed by the shape alone; a GEMM's columns are independent, so results never depend on the chunking.
     /// </summary>
-    internal static (int Images, int Span) Chunking(in Conv2dShape s)
+    private static (int Images, int Span) Chunking(in Conv2dShape s)
     {
         int imageTiles = s.H / 2 * (s.W / 2);
         long bytesPerTile = 4L * Positions * (s.Cin + s.Cout);
@@ -127,7 +125,10 @@ internal static unsafe class WinogradF2x3
                 t[6 + k] = 0.5f * (g[k] - g[3 + k] + g[6 + k]);
                 t[9 + k] = g[6 + k];
             }
-            long at = direct ? (long)(co / mr) * mr * cin + (long)ci * mr + co % mr : (long)co * cin + ci;
+            // Packed: row co % MR of the panel of rows from co − co % MR, depth ci (one depth block, so pc = 0, kc = Cin).
+            long at = direct
+                ? GemmCore<Lanes512<float>, Vector512<float>, float>.PanelA(packedU, cout, 0, cin, co - co % mr) - packedU + (long)ci * mr + co % mr
+                : (long)co * cin + ci;
             for (int i = 0; i < 4; i++)
             {
                 float* r = t + 3 * i;

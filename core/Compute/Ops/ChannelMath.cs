@@ -162,34 +162,13 @@ internal static class ChannelMath
     }
 
     /// <summary><see cref="ScaleShift{T}"/> over consecutive whole planes of <paramref name="plane"/> elements, plane k with
-    /// the coefficients of channel (firstChannel + k) mod channels: one call per block of a node's planes instead of one per
-    /// plane (an 8×8 plane is only four vectors).</summary>
+    /// the coefficients of channel (firstChannel + k) mod channels: a block of a node's planes in one call.</summary>
     public static void ScaleShiftPlanes<T>(ReadOnlySpan<T> x, T[] scale, T[] shift, Span<T> y, int plane, int channels, int firstChannel,
         bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int planes = x.Length / plane;
         if (y.Length < x.Length || planes * plane != x.Length || scale.Length < channels || shift.Length < channels)
             throw new ArgumentException("scale-shift: the spans must hold whole planes and the coefficients every channel.");
-        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && plane % Vector512<T>.Count == 0)
-        {
-            // The same two roundings per element as ScaleShift (x·scale, then + shift; then + y), planes back to back.
-            ref T xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref T yr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-            nuint at = 0, step = (nuint)Vector512<T>.Count;
-            for (int k = 0, c = firstChannel; k < planes; k++)
-            {
-                Vector512<T> vs = Vector512.Create(scale[c]), vb = Vector512.Create(shift[c]);
-                nuint end = at + (nuint)plane;
-                if (accumulate)
-                    for (; at < end; at += step)
-                        (Vector512.LoadUnsafe(ref yr, at) + (Vector512.LoadUnsafe(ref xr, at) * vs + vb)).StoreUnsafe(ref yr, at);
-                else
-                    for (; at < end; at += step)
-                        (Vector512.LoadUnsafe(ref xr, at) * vs + vb).StoreUnsafe(ref yr, at);
-                if (++c == channels) c = 0;
-            }
-            return;
-        }
         for (int k = 0, c = firstChannel; k < planes; k++)
         {
             ScaleShift(x.Slice(k * plane, plane), scale[c], shift[c], y.Slice(k * plane, plane), accumulate);

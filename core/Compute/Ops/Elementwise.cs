@@ -223,8 +223,7 @@ public static partial class Ops
         bool pooled = inputs.Any(t => t.AveragePool3x3);
         var divisors = pooled ? AvgPool3x3Divisors<T>(first.Size(2), first.Size(3), countIncludePad: false) : null;
         // Planes in blocks of about 8K elements (32 KiB of float32: the block's sum stays in L1 from one term to the next),
-        // so small planes still make work items worth a thread; term by term over the block, so a term's coefficients
-        // are applied in one call, not one per plane (an 8×8 plane is four vectors).
+        // so small planes still make work items worth a thread; term by term over the block.
         int planesPerBlock = Math.Max(1, 8192 / Math.Max(plane, 1)), blocks = (planes + planesPerBlock - 1) / planesPerBlock;
         Parallelism.For(blocks, block =>
         {
